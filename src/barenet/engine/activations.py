@@ -1,0 +1,168 @@
+"""Activation functions, each written beside its derivative.
+
+Every activation is a pair of pure functions looked up by name in
+:data:`ACTIVATIONS`:
+
+* ``forward(Z) -> A`` applies the non-linearity element-wise;
+* ``derivative(Z, A) -> dA/dZ`` gives the element-wise slope.  The built-in
+  ones read it from the cached output ``A`` (``1 - A**2`` for tanh), which is
+  what backpropagation has at hand; ``Z`` is passed too so that a custom
+  activation can use either.
+
+All functions keep the dtype of their input (float32 stays float32).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+LEAKY_RELU_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function and its derivative.
+
+    Parameters
+    ----------
+    name : str
+        Name used in error messages and model files.
+    forward : callable
+        ``forward(Z) -> A``, element-wise.
+    derivative : callable
+        ``derivative(Z, A) -> dA/dZ``, element-wise, same shape as ``Z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softplus = Activation("softplus", lambda Z: np.logaddexp(0, Z),
+    ...                       lambda Z, A: sigmoid(Z))
+    >>> float(softplus.forward(np.array(0.0)))
+    0.6931471805599453
+    """
+
+    name: str
+    forward: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array]
+
+
+def identity(Z: Array) -> Array:
+    """Identity ``A = Z``."""
+    return Z
+
+
+def identity_derivative(Z: Array, A: Array) -> Array:
+    """Slope of the identity: ones."""
+    return np.ones_like(A)
+
+
+def sigmoid(Z: Array) -> Array:
+    """Logistic sigmoid ``A = 1 / (1 + exp(-Z))``, computed without overflow.
+
+    Parameters
+    ----------
+    Z : ndarray
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    ndarray
+        Values in ``[0, 1]``, same shape and dtype as ``Z``.
+    """
+    # NOTE: exp(-|Z|) is at most 1, so it never overflows; the two branches are
+    # the same function rearranged, each exact on its own side of zero.
+    E = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+
+
+def sigmoid_derivative(Z: Array, A: Array) -> Array:
+    """Slope of the sigmoid from its output: ``A (1 - A)``."""
+    return A * (1 - A)
+
+
+def tanh(Z: Array) -> Array:
+    """Hyperbolic tangent ``A = tanh(Z)``."""
+    return np.tanh(Z)
+
+
+def tanh_derivative(Z: Array, A: Array) -> Array:
+    """Slope of tanh from its output: ``1 - A**2``."""
+    return 1 - A * A
+
+
+def relu(Z: Array) -> Array:
+    """Rectified linear unit ``A = max(Z, 0)``."""
+    return np.maximum(Z, 0)
+
+
+def relu_derivative(Z: Array, A: Array) -> Array:
+    """Slope of relu: 1 where the unit is active, else 0."""
+    return (A > 0).astype(A.dtype)
+
+
+def leaky_relu(Z: Array) -> Array:
+    """Leaky relu ``A = Z`` for ``Z > 0``, else ``0.01 Z``."""
+    return np.where(Z > 0, Z, Z * LEAKY_RELU_SLOPE)
+
+
+def leaky_relu_derivative(Z: Array, A: Array) -> Array:
+    """Slope of leaky relu: 1 for ``Z > 0``, else 0.01."""
+    return np.where(Z > 0, 1, LEAKY_RELU_SLOPE).astype(A.dtype)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "identity": Activation("identity", identity, identity_derivative),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative),
+    "tanh": Activation("tanh", tanh, tanh_derivative),
+    "relu": Activation("relu", relu, relu_derivative),
+    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
+}
+# scikit-learn's MLPClassifier calls the sigmoid "logistic".
+ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]
+
+
+def get_activation(activation: str | Activation | tuple) -> Activation:
+    """Look an activation up by name, or wrap a ``(forward, derivative)`` pair.
+
+    Parameters
+    ----------
+    activation : str, Activation or (callable, callable)
+        A name from :data:`ACTIVATIONS`, an :class:`Activation`, or a pair
+        ``(forward(Z), derivative(Z))`` whose derivative is written in ``Z``.
+
+    Returns
+    -------
+    Activation
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown or the pair is not two callables.
+    """
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str):
+        try:
+            return ACTIVATIONS[activation]
+        except KeyError:
+            raise ValueError(
+                f"unknown activation {activation!r}; choose one of "
+                f"{', '.join(sorted(ACTIVATIONS))}, or pass a (forward, derivative) pair"
+            ) from None
+    if (
+        isinstance(activation, tuple)
+        and len(activation) == 2
+        and all(callable(f) for f in activation)
+    ):
+        fn, dfn = activation
+        name = getattr(fn, "__name__", "custom")
+        return Activation(name, fn, lambda Z, A: dfn(Z))
+    raise ValueError(
+        f"activation must be a name, an Activation or a (forward, derivative) pair "
+        f"of callables, got {activation!r}"
+    )

@@ -1,0 +1,190 @@
+"""Output layers and their losses, computed stably.
+
+Each task pairs an output activation with the loss it is the natural partner
+of.  For every pair here the gradient of the mean loss with respect to the
+output pre-activation ``Z`` is the same simple expression, ``(A - Y) / m``
+(see :func:`output_delta`), which is why the pairs are fixed:
+
+=============  ==================  ================================
+task           output ``A``        loss per sample
+=============  ==================  ================================
+``binary``     sigmoid             ``-[y log a + (1-y) log(1-a)]``
+``multilabel`` sigmoid per column  the same, summed over columns
+``multiclass`` softmax             ``-sum_k y_k log a_k``
+``regression`` identity            ``(a - y)**2 / 2``, summed over columns
+=============  ==================  ================================
+
+Shapes follow the rows = samples layout: ``Z``, ``A`` and ``Y`` are
+``(n_samples, n_outputs)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import identity, sigmoid
+
+Array = np.ndarray
+
+
+def softmax(Z: Array) -> Array:
+    """Row-wise softmax ``A_ik = exp(Z_ik) / sum_j exp(Z_ij)``.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        Each row sums to one.
+    """
+    # NOTE: subtracting the row maximum leaves the result unchanged and keeps
+    # every exponent <= 0, so nothing overflows.
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _weighted_mean(per_sample: Array, sample_weight: Array | None) -> float:
+    if sample_weight is None:
+        return float(np.mean(per_sample))
+    return float(np.dot(per_sample, sample_weight) / np.sum(sample_weight))
+
+
+def binary_log_loss(Y: Array, A: Array, sample_weight: Array | None = None) -> float:
+    """Binary cross-entropy from probabilities, the article's formula.
+
+    ``J = -(1/m) sum [Y log A + (1 - Y) log(1 - A)]``, summed over columns.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets in ``{0, 1}``.
+    A : ndarray of shape (n_samples, n_outputs)
+        Predicted probabilities.
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+        Equal to the textbook value wherever that is finite.
+    """
+    # NOTE: a saturated sigmoid returns exactly 0 or 1 and log(0) = -inf would
+    # turn 0 * log(0) into NaN.  Clipping the logs' arguments at the smallest
+    # normal number changes nothing where the textbook value is finite.
+    tiny = np.finfo(A.dtype).tiny if A.dtype.kind == "f" else np.finfo(float).tiny
+    per_entry = Y * np.log(np.maximum(A, tiny)) + (1 - Y) * np.log(np.maximum(1 - A, tiny))
+    return -_weighted_mean(per_entry.sum(axis=1), sample_weight)
+
+
+def binary_log_loss_from_logits(
+    Y: Array, Z: Array, sample_weight: Array | None = None
+) -> float:
+    """Binary cross-entropy of ``sigmoid(Z)``, computed from the logits ``Z``.
+
+    Uses ``-[y log s(z) + (1-y) log(1-s(z))] = log(1 + exp(z)) - y z``, which is
+    exact for every finite ``z`` (no probability is rounded to 0 or 1 first).
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets in ``[0, 1]``.
+    Z : ndarray of shape (n_samples, n_outputs)
+        Output pre-activations.
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+    """
+    per_entry = np.logaddexp(0, Z) - Y * Z
+    return _weighted_mean(per_entry.sum(axis=1), sample_weight)
+
+
+def categorical_log_loss_from_logits(
+    Y: Array, Z: Array, sample_weight: Array | None = None
+) -> float:
+    """Categorical cross-entropy of ``softmax(Z)``, from the logits.
+
+    ``-sum_k y_k log softmax(z)_k = logsumexp(z) - sum_k y_k z_k`` for one-hot
+    (or probability) rows ``y``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_classes)
+        One-hot targets.
+    Z : ndarray of shape (n_samples, n_classes)
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+    """
+    Zmax = Z.max(axis=1, keepdims=True)
+    logsumexp = Zmax[:, 0] + np.log(np.exp(Z - Zmax).sum(axis=1))
+    return _weighted_mean(logsumexp - (Y * Z).sum(axis=1), sample_weight)
+
+
+def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> float:
+    """Half the squared error, ``(1/m) sum (Z - Y)**2 / 2`` (summed over columns).
+
+    Parameters
+    ----------
+    Y, Z : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+    """
+    return _weighted_mean(((Z - Y) ** 2).sum(axis=1) / 2, sample_weight)
+
+
+def output_delta(A: Array, Y: Array, sample_weight: Array | None = None) -> Array:
+    """Gradient of the mean loss with respect to the output pre-activation.
+
+    ``dZ = (A - Y) / m``, or with sample weights ``s``:
+    ``dZ_i = s_i (A_i - Y_i) / sum(s)``.
+
+    Parameters
+    ----------
+    A : ndarray of shape (n_samples, n_outputs)
+        Output activations.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets, same encoding as ``A``.
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+
+    Notes
+    -----
+    Valid only for the pairs of :data:`OUTPUTS`: sigmoid with binary
+    cross-entropy, softmax with categorical cross-entropy, identity with half
+    squared error.  For any other pairing the chain rule does not collapse.
+    """
+    dZ = A - Y
+    if sample_weight is None:
+        return dZ / A.shape[0]
+    return dZ * (sample_weight / np.sum(sample_weight)).astype(A.dtype)[:, None]
+
+
+@dataclass(frozen=True)
+class Output:
+    """An output activation paired with its loss (computed from logits)."""
+
+    name: str
+    activation: Callable[[Array], Array]
+    loss: Callable[..., float]
+
+
+OUTPUTS: dict[str, Output] = {
+    "binary": Output("binary", sigmoid, binary_log_loss_from_logits),
+    "multilabel": Output("multilabel", sigmoid, binary_log_loss_from_logits),
+    "multiclass": Output("multiclass", softmax, categorical_log_loss_from_logits),
+    "regression": Output("regression", identity, squared_error),
+}

@@ -1,0 +1,328 @@
+"""The article's shallow network, function by function.
+
+These are the functions of the tutorial and of the deep-learning course it
+follows, with the same names, arguments, defaults and **column layout**:
+``X`` is ``(n_x, m)`` (features x samples) and ``Y`` is ``(1, m)``.  Each is a
+thin layer over :mod:`barenet.engine`, which holds the maths once for every
+model in barenet; here the arrays are only transposed (views, no copies) into
+the engine's rows = samples layout and back.
+
+The network is 2 inputs -> ``n_h`` tanh units -> 1 sigmoid output:
+
+* ``Z1 = W1 X + b1``, ``A1 = tanh(Z1)``, ``Z2 = W2 A1 + b2``, ``A2 = sigmoid(Z2)``
+* ``J = -(1/m) sum [Y log A2 + (1 - Y) log(1 - A2)]``
+* ``dZ2 = A2 - Y``, ``dW2 = (1/m) dZ2 A1^T``, ``db2 = (1/m) sum dZ2``,
+  ``dZ1 = W2^T dZ2 * (1 - A1**2)``, ``dW1 = (1/m) dZ1 X^T``, ``db1 = (1/m) sum dZ1``
+* ``theta <- theta - alpha dtheta``
+
+Randomness: :func:`initialize_parameters` uses ``numpy.random.RandomState(seed)``
+(never the global state), drawing ``W1`` then ``W2`` as the course does, so
+``seed=2`` gives the course's published numbers.
+
+Examples
+--------
+>>> from barenet import datasets, shallow
+>>> X, y = datasets.load_planar_dataset()
+>>> X, Y = X.T, y.reshape(1, -1)          # the course's layout
+>>> parameters = shallow.nn_model(X, Y, n_h=4, num_iterations=1000)
+>>> float((shallow.predict(parameters, X) == Y).mean()) > 0.8
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .engine.activations import ACTIVATIONS
+from .engine.initializers import small_random
+from .engine.losses import binary_log_loss, output_delta
+from .engine.network import backward, forward
+from .engine.optimizers import gradient_descent_step
+
+Array = np.ndarray
+Parameters = dict[str, Array]
+
+_ACTIVATIONS = (ACTIVATIONS["tanh"], ACTIVATIONS["sigmoid"])
+_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def _check_X(X: Array) -> Array:
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(
+            f"X must hold numbers, got dtype {X.dtype}; convert it with X.astype(float)"
+        )
+    if X.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D with shape (n_x, m) (features x samples), got shape {X.shape}"
+        )
+    if X.shape[1] == 0:
+        raise ValueError("X has no samples (m = 0); pass at least one column")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinity; remove or impute those samples first")
+    return X
+
+
+def _check_XY(X: Array, Y: Array) -> tuple[Array, Array]:
+    X = _check_X(X)
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape[0] != 1:
+        raise ValueError(
+            f"Y must have shape (1, m), got {Y.shape}; reshape labels with y.reshape(1, -1)"
+        )
+    if Y.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"X has {X.shape[1]} samples (columns) but Y has {Y.shape[1]}; they must match"
+        )
+    if Y.dtype.kind not in "biuf" or not np.all((Y == 0) | (Y == 1)):
+        raise ValueError(
+            "Y must hold 0/1 labels for the article's network; "
+            "encode two classes as 0 and 1 first"
+        )
+    return X, Y
+
+
+def _check_parameters(parameters: Parameters, n_x: int | None = None) -> None:
+    missing = [k for k in _NAMES if k not in parameters]
+    if missing:
+        raise ValueError(
+            f"parameters lack {', '.join(missing)}; build them with initialize_parameters"
+        )
+    if n_x is not None and parameters["W1"].shape[1] != n_x:
+        raise ValueError(
+            f"X has {n_x} features (rows) but W1 was made for {parameters['W1'].shape[1]}"
+        )
+
+
+def layer_sizes(X: Array, Y: Array, n_h: int = 4) -> tuple[int, int, int]:
+    """Sizes of the input, hidden and output layers.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (n_y, m)
+    n_h : int, default 4
+
+    Returns
+    -------
+    (n_x, n_h, n_y) : tuple of int
+    """
+    return np.shape(X)[0], n_h, np.shape(Y)[0]
+
+
+def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int = 2) -> Parameters:
+    """Small random weights, zero biases.
+
+    ``W1 = randn(n_h, n_x) * 0.01``, ``b1 = 0``, ``W2 = randn(n_y, n_h) * 0.01``,
+    ``b2 = 0``, drawn in that order from ``RandomState(seed)``.
+
+    Parameters
+    ----------
+    n_x, n_h, n_y : int
+        Input, hidden and output sizes.
+    seed : int, default 2
+        The course's seed.
+
+    Returns
+    -------
+    dict
+        ``W1`` (n_h, n_x), ``b1`` (n_h, 1), ``W2`` (n_y, n_h), ``b2`` (n_y, 1).
+    """
+    for name, value in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
+        if not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    rng = np.random.RandomState(seed)
+    W1 = small_random(n_x, n_h, rng).T
+    W2 = small_random(n_h, n_y, rng).T
+    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+
+
+def forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[str, Array]]:
+    """Forward pass: ``Z1 = W1 X + b1, A1 = tanh(Z1), Z2 = W2 A1 + b2, A2 = sigmoid(Z2)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    parameters : dict
+        ``W1, b1, W2, b2`` as from :func:`initialize_parameters`.
+
+    Returns
+    -------
+    A2 : ndarray of shape (1, m)
+        Probability of class 1 for each sample.
+    cache : dict
+        ``Z1, A1`` (n_h, m) and ``Z2, A2`` (1, m), for the backward pass.
+    """
+    X = _check_X(X)
+    _check_parameters(parameters, X.shape[0])
+    return _forward_propagation(X, parameters)
+
+
+def _forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[str, Array]]:
+    W1, b1, W2, b2 = (parameters[k] for k in _NAMES)
+    (Z1, Z2), (_, A1, A2) = forward(X.T, (W1.T, W2.T), (b1.T, b2.T), _ACTIVATIONS)
+    return A2.T, {"Z1": Z1.T, "A1": A1.T, "Z2": Z2.T, "A2": A2.T}
+
+
+def compute_cost(A2: Array, Y: Array) -> float:
+    """Cross-entropy cost ``J = -(1/m) sum [Y log A2 + (1 - Y) log(1 - A2)]``.
+
+    Parameters
+    ----------
+    A2 : ndarray of shape (1, m)
+        Predicted probabilities.
+    Y : ndarray of shape (1, m)
+        0/1 labels.
+
+    Returns
+    -------
+    float
+        The textbook value wherever it is finite; saturated outputs (exactly 0
+        or 1) give a large finite cost instead of NaN or a warning.
+    """
+    A2, Y = np.asarray(A2), np.asarray(Y)
+    if A2.shape != Y.shape:
+        raise ValueError(f"A2 has shape {A2.shape} but Y has {Y.shape}; they must match")
+    return binary_log_loss(Y.T, A2.T)
+
+
+def backward_propagation(
+    parameters: Parameters, cache: dict[str, Array], X: Array, Y: Array
+) -> dict[str, Array]:
+    """Gradients of the cost for ``W1, b1, W2, b2``.
+
+    Parameters
+    ----------
+    parameters : dict
+    cache : dict
+        From :func:`forward_propagation` on the same ``X``.
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (1, m)
+
+    Returns
+    -------
+    dict
+        ``dW1, db1, dW2, db2``, each shaped like its parameter.
+    """
+    X, Y = _check_XY(X, Y)
+    _check_parameters(parameters, X.shape[0])
+    return _backward_propagation(parameters, cache, X, Y)
+
+
+def _backward_propagation(
+    parameters: Parameters, cache: dict[str, Array], X: Array, Y: Array
+) -> dict[str, Array]:
+    W1, W2 = parameters["W1"], parameters["W2"]
+    Zs, As = (cache["Z1"].T, cache["Z2"].T), (X.T, cache["A1"].T, cache["A2"].T)
+    dZ2 = output_delta(As[-1], Y.T)  # (A2 - Y) / m, the fused sigmoid + log-loss gradient
+    (dW1, dW2), (db1, db2) = backward(Zs, As, (W1.T, W2.T), _ACTIVATIONS, dZ2)
+    return {
+        "dW1": dW1.T,
+        "db1": db1.reshape(-1, 1),
+        "dW2": dW2.T,
+        "db2": db2.reshape(-1, 1),
+    }
+
+
+def update_parameters(
+    parameters: Parameters, grads: dict[str, Array], learning_rate: float = 1.2
+) -> Parameters:
+    """One gradient-descent step, ``theta <- theta - learning_rate * dtheta``.
+
+    Parameters
+    ----------
+    parameters : dict
+        ``W1, b1, W2, b2``.
+    grads : dict
+        ``dW1, db1, dW2, db2``.
+    learning_rate : float, default 1.2
+
+    Returns
+    -------
+    dict
+        New parameters (the input dictionary is not modified).
+    """
+    _check_parameters(parameters)
+    return _update_parameters(parameters, grads, learning_rate)
+
+
+def _update_parameters(
+    parameters: Parameters, grads: dict[str, Array], learning_rate: float
+) -> Parameters:
+    new = gradient_descent_step(
+        [parameters[k] for k in _NAMES], [grads["d" + k] for k in _NAMES], learning_rate
+    )
+    return dict(zip(_NAMES, new, strict=True))
+
+
+def nn_model(
+    X: Array,
+    Y: Array,
+    n_h: int,
+    num_iterations: int = 10000,
+    learning_rate: float = 1.2,
+    print_cost: bool = False,
+    seed: int = 2,
+    *,
+    callback: Callable[[int, Parameters, Array], None] | None = None,
+) -> Parameters:
+    """Train the shallow network by full-batch gradient descent.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (1, m)
+        0/1 labels.
+    n_h : int
+        Hidden units.
+    num_iterations : int, default 10000
+    learning_rate : float, default 1.2
+    print_cost : bool, default False
+        Print ``Cost after iteration i: J`` every 1000 iterations.
+    seed : int, default 2
+        Seed of :func:`initialize_parameters`.
+    callback : callable, optional
+        ``callback(i, parameters, A2)`` after the forward pass of iteration
+        ``i`` (``parameters`` are those that produced ``A2``), e.g. to record
+        the cost curve with :func:`compute_cost`.
+
+    Returns
+    -------
+    dict
+        The trained ``W1, b1, W2, b2``.
+    """
+    X, Y = _check_XY(X, Y)
+    if not isinstance(num_iterations, int | np.integer) or num_iterations < 0:
+        raise ValueError(f"num_iterations must be a non-negative integer, got {num_iterations!r}")
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    n_x, n_h, n_y = layer_sizes(X, Y, n_h)
+    parameters = initialize_parameters(n_x, n_h, n_y, seed)
+    # The checks above are done once; the loop runs the unchecked steps.
+    for i in range(num_iterations):
+        A2, cache = _forward_propagation(X, parameters)
+        if callback is not None:
+            callback(i, parameters, A2)
+        if print_cost and i % 1000 == 0:
+            print(f"Cost after iteration {i}: {compute_cost(A2, Y):f}")
+        grads = _backward_propagation(parameters, cache, X, Y)
+        parameters = _update_parameters(parameters, grads, learning_rate)
+    return parameters
+
+
+def predict(parameters: Parameters, X: Array) -> Array:
+    """Class predictions: 1 where ``A2 > 0.5``, else 0.
+
+    Parameters
+    ----------
+    parameters : dict
+    X : ndarray of shape (n_x, m)
+
+    Returns
+    -------
+    ndarray of shape (1, m), int
+    """
+    A2, _ = forward_propagation(X, parameters)
+    return (A2 > 0.5).astype(int)
