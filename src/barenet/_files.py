@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
     """Write a file through a temporary file in the same folder, then rename it.
 
     Parameters
@@ -16,24 +17,25 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     path : path-like
         The target; its parent folders are created.
     write : callable
-        ``write(tmp_path)`` writes the whole content to ``tmp_path``.
+        ``write(fh)`` writes the whole content to the binary file object ``fh``.
 
     Returns
     -------
     pathlib.Path
-        ``path``.  If ``write`` raises, the temporary file is removed and any
-        previous file at ``path`` is left as it was.
+        ``path``.  If ``write`` raises (or the process dies), the target is
+        untouched: a previous file there stays as it was, and the temporary
+        file is removed.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        write(Path(tmp))
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        with open(tmp, "xb") as fh:  # "x": never clobber; permissions follow the umask
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # atomic on POSIX and Windows
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path

@@ -15,6 +15,13 @@ from . import __version__
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, with the way out."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -95,7 +102,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``barenet`` argument parser with its sub-commands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="barenet",
         description="Neural networks from scratch in NumPy.")
     parser.add_argument("--version", action="version", version=f"barenet {__version__}")

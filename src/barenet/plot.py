@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -31,6 +30,8 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+
+from ._files import atomic_write
 
 __all__ = [
     "SweepEntry",
@@ -447,15 +448,5 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float | None 
             f"cannot save as {path.suffix!r}; use one of: "
             + ", ".join("." + s for s in sorted(supported))
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # "x": never clobber; permissions follow the umask
-            fig.savefig(fh, format=fmt, dpi="figure" if dpi is None else dpi)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    dpi_arg = "figure" if dpi is None else dpi
+    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi_arg))
