@@ -20,5 +20,13 @@ plot
 __version__ = "0.1.0"
 
 from . import datasets, engine, shallow  # noqa: E402
+from .estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
 
-__all__ = ["__version__", "datasets", "engine", "shallow"]
+__all__ = [
+    "NeuralNetClassifier",
+    "NeuralNetRegressor",
+    "__version__",
+    "datasets",
+    "engine",
+    "shallow",
+]

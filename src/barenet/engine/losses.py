@@ -109,8 +109,8 @@ def categorical_log_loss_from_logits(
 ) -> float:
     """Categorical cross-entropy of ``softmax(Z)``, from the logits.
 
-    ``-sum_k y_k log softmax(z)_k = logsumexp(z) - sum_k y_k z_k`` for one-hot
-    (or probability) rows ``y``.
+    ``-sum_k y_k log softmax(z)_k``, with the log-softmax computed without
+    overflow (:func:`log_softmax`), for one-hot (or probability) rows ``y``.
 
     Parameters
     ----------
@@ -123,9 +123,7 @@ def categorical_log_loss_from_logits(
     -------
     float
     """
-    Zmax = Z.max(axis=1, keepdims=True)
-    logsumexp = Zmax[:, 0] + np.log(np.exp(Z - Zmax).sum(axis=1))
-    return _weighted_mean(logsumexp - (Y * Z).sum(axis=1), sample_weight)
+    return _weighted_mean(-(Y * log_softmax(Z)).sum(axis=1), sample_weight)
 
 
 def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> float:
@@ -188,3 +186,23 @@ OUTPUTS: dict[str, Output] = {
     "multiclass": Output("multiclass", softmax, categorical_log_loss_from_logits),
     "regression": Output("regression", identity, squared_error),
 }
+
+
+def log_sigmoid(Z: Array) -> Array:
+    """``log(sigmoid(Z)) = -log(1 + exp(-Z))``, exact for every finite ``Z``."""
+    return -np.logaddexp(0, -Z)
+
+
+def log_softmax(Z: Array) -> Array:
+    """Row-wise ``log(softmax(Z)) = Z - logsumexp(Z)``, computed without overflow.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+    """
+    Zmax = Z.max(axis=1, keepdims=True)
+    return Z - (Zmax + np.log(np.exp(Z - Zmax).sum(axis=1, keepdims=True)))

@@ -1,0 +1,378 @@
+"""The training loop: batches, schedules, early stopping, callbacks, history.
+
+Everything here is plumbing around the engine: a :class:`Network` holds the
+parameters and the engine functions that define it; :func:`loss_and_gradients`
+is one forward and backward pass; :func:`train_stochastic` and
+:func:`train_lbfgs` drive the optimisers.  The estimators in
+:mod:`barenet.estimators` prepare the data and call these.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .engine.activations import Activation, identity_derivative
+from .engine.losses import Output, output_delta
+from .engine.network import backward, forward
+from .engine.optimizers import Adam, GradientDescent, LearningRateSchedule
+
+Array = np.ndarray
+
+
+class DivergenceError(ValueError):
+    """Training produced a non-finite loss: the learning rate is too large."""
+
+
+@dataclass
+class Network:
+    """A dense network: parameters plus the engine pieces that define it.
+
+    Attributes
+    ----------
+    coefs : list of ndarray
+        ``coefs[i]`` of shape ``(n_in, n_out)``.
+    intercepts : list of ndarray
+        ``intercepts[i]`` of shape ``(n_out,)``.
+    hidden : list of Activation
+        One per hidden layer.
+    output : Output
+        Output activation and loss.
+    """
+
+    coefs: list[Array]
+    intercepts: list[Array]
+    hidden: list[Activation]
+    output: Output
+
+    @property
+    def activations(self) -> list[Activation]:
+        """Hidden activations followed by the output's (whose slope is never used:
+        the output gradient is the fused ``A - Y``)."""
+        out = Activation(self.output.name, self.output.activation, identity_derivative)
+        return [*self.hidden, out]
+
+    @property
+    def params(self) -> list[Array]:
+        """All parameters, weights first, then biases."""
+        return [*self.coefs, *self.intercepts]
+
+    @params.setter
+    def params(self, values: Sequence[Array]) -> None:
+        n = len(self.coefs)
+        self.coefs, self.intercepts = list(values[:n]), list(values[n:])
+
+    def logits(self, X: Array) -> Array:
+        """Output pre-activations ``Z`` of shape ``(n_samples, n_outputs)``."""
+        return forward(X, self.coefs, self.intercepts, self.activations)[0][-1]
+
+    def copy(self) -> Network:
+        return Network([W.copy() for W in self.coefs], [b.copy() for b in self.intercepts],
+                       self.hidden, self.output)
+
+
+def loss_and_gradients(
+    net: Network, X: Array, Y: Array, sample_weight: Array | None = None, alpha: float = 0.0
+) -> tuple[float, list[Array]]:
+    """Loss and its gradient for every parameter (weights first, then biases).
+
+    The loss is the output's loss (a weighted mean over samples) plus the L2
+    penalty ``alpha / (2 m) * sum ||W||**2`` on the weights (not the biases),
+    as in scikit-learn's MLP.
+
+    Parameters
+    ----------
+    net : Network
+    X : ndarray of shape (m, n_features)
+    Y : ndarray of shape (m, n_outputs)
+        Targets encoded for the output (0/1 columns, one-hot, or values).
+    sample_weight : ndarray of shape (m,), optional
+    alpha : float, default 0
+
+    Returns
+    -------
+    loss : float
+    grads : list of ndarray
+        Same order and shapes as ``net.params``.
+    """
+    acts = net.activations
+    Zs, As = forward(X, net.coefs, net.intercepts, acts)
+    loss = net.output.loss(Y, Zs[-1], sample_weight)
+    dWs, dbs = backward(Zs, As, net.coefs, acts, output_delta(As[-1], Y, sample_weight))
+    if alpha:
+        m = X.shape[0]
+        loss += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in net.coefs) / m
+        dWs = [dW + (alpha / m) * W for dW, W in zip(dWs, net.coefs, strict=True)]
+    return loss, [*dWs, *dbs]
+
+
+def clip_by_norm(grads: list[Array], max_norm: float | None) -> list[Array]:
+    """Scale all gradients together so their joint L2 norm is at most ``max_norm``."""
+    if max_norm is None:
+        return grads
+    norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    if norm <= max_norm:
+        return grads
+    return [g * (max_norm / norm) for g in grads]
+
+
+@dataclass
+class Settings:
+    """What the stochastic loop needs to know (the estimator's parameters)."""
+
+    solver: str = "adam"
+    batch_size: int = 200
+    learning_rate: str = "constant"
+    learning_rate_init: float = 0.001
+    power_t: float = 0.5
+    momentum: float = 0.9
+    nesterovs_momentum: bool = True
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-8
+    alpha: float = 0.0001
+    max_iter: int = 200
+    tol: float = 1e-4
+    n_iter_no_change: int | None = 10
+    early_stopping: bool = False
+    shuffle: bool = True
+    max_grad_norm: float | None = None
+    max_fun: int = 15000
+
+
+@dataclass
+class History:
+    """Per-epoch figures of a fit."""
+
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_score: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[float]]:
+        return {k: list(v) for k, v in vars(self).items()}
+
+
+@dataclass
+class Validation:
+    """Held-out data watched during training."""
+
+    X: Array
+    Y: Array
+    score: Callable[[Network], float]
+
+
+def make_optimizer(settings: Settings, params: Sequence[Array]) -> GradientDescent | Adam:
+    """The optimiser named by ``settings.solver`` for these parameters."""
+    if settings.solver == "sgd":
+        return GradientDescent(params, settings.learning_rate_init, settings.momentum,
+                               settings.nesterovs_momentum)
+    return Adam(params, settings.learning_rate_init, settings.beta_1, settings.beta_2,
+                settings.epsilon)
+
+
+class _Diverged(Exception):
+    pass
+
+
+def train_stochastic(
+    net: Network,
+    X: Array,
+    Y: Array,
+    sample_weight: Array | None,
+    settings: Settings,
+    rng: np.random.RandomState,
+    *,
+    optimizer: GradientDescent | Adam | None = None,
+    validation: Validation | None = None,
+    epochs: int | None = None,
+    on_epoch: Callable[[dict[str, Any]], bool | None] | None = None,
+    samples_seen: int = 0,
+) -> dict[str, Any]:
+    """Train ``net`` in place by mini-batch gradient descent or Adam.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place (its parameter lists are replaced step by step).
+    X : ndarray of shape (m, n_features)
+    Y : ndarray of shape (m, n_outputs)
+    sample_weight : ndarray of shape (m,) or None
+    settings : Settings
+    rng : numpy.random.RandomState
+        Shuffles the samples each epoch (by index: the data is never copied).
+    optimizer : optional
+        An optimiser to continue with (``partial_fit``, ``warm_start``).
+    validation : Validation, optional
+        Watched each epoch; with ``settings.early_stopping`` it decides when
+        to stop, and the best weights are restored at the end.
+    epochs : int, optional
+        Number of epochs (default ``settings.max_iter``).
+    on_epoch : callable, optional
+        ``on_epoch(info) -> stop`` after each epoch, with the epoch's figures.
+    samples_seen : int
+        Samples seen before (for the inverse-scaling schedule).
+
+    Returns
+    -------
+    dict
+        ``history``, ``n_iter``, ``samples_seen``, ``converged``,
+        ``interrupted``, ``best_loss``, ``best_validation_score``, ``optimizer``.
+
+    Raises
+    ------
+    DivergenceError
+        If the loss becomes infinite or NaN; ``net`` then holds the last
+        finite weights.
+    """
+    m = X.shape[0]
+    epochs = settings.max_iter if epochs is None else epochs
+    batch = min(settings.batch_size, m)
+    optimizer = optimizer or make_optimizer(settings, net.params)
+    schedule = LearningRateSchedule(settings.learning_rate, settings.learning_rate_init,
+                                    settings.power_t)
+    history = History()
+    best_loss, best_score, best_params = np.inf, -np.inf, None
+    no_improvement, converged, interrupted, n_iter = 0, False, False, 0
+    indices = np.arange(m)
+    watch_validation = settings.early_stopping and validation is not None
+    try:
+        for epoch in range(epochs):
+            if settings.shuffle and batch < m:
+                rng.shuffle(indices)
+            epoch_loss = 0.0
+            for start in range(0, m, batch):
+                if batch < m:
+                    idx = indices[start:start + batch]
+                    Xb, Yb = X[idx], Y[idx]
+                    sw = None if sample_weight is None else sample_weight[idx]
+                else:  # full batch: no copy, no reordering
+                    Xb, Yb, sw = X, Y, sample_weight
+                params = net.params
+                # NOTE: overflow in a diverging fit is detected from the loss,
+                # not reported as a warning per operation.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha)
+                    if not np.isfinite(loss):
+                        raise _Diverged(loss)
+                    optimizer.learning_rate = schedule.at(samples_seen)
+                    grads = clip_by_norm(grads, settings.max_grad_norm)
+                    net.params = optimizer.step(params, grads)
+                if not all(np.all(np.isfinite(p)) for p in net.params):
+                    net.params = params
+                    raise _Diverged(loss)
+                samples_seen += Xb.shape[0]
+                epoch_loss += loss * Xb.shape[0]
+            n_iter += 1
+            epoch_loss /= m
+            history.loss.append(epoch_loss)
+            history.learning_rate.append(optimizer.learning_rate)
+            score = None
+            if validation is not None:
+                score = validation.score(net)
+                history.val_score.append(score)
+                history.val_loss.append(
+                    net.output.loss(validation.Y, net.logits(validation.X)))
+            # Convergence, as scikit-learn's MLP: no improvement by tol for
+            # n_iter_no_change epochs in a row.
+            if watch_validation:
+                improved = score > best_score + settings.tol
+                if score > best_score:
+                    best_score, best_params = score, [p.copy() for p in net.params]
+            else:
+                improved = epoch_loss < best_loss - settings.tol
+            best_loss = min(best_loss, epoch_loss)
+            no_improvement = 0 if improved else no_improvement + 1
+            info = {"epoch": epoch, "loss": epoch_loss, "learning_rate": optimizer.learning_rate,
+                    "val_loss": history.val_loss[-1] if validation is not None else None,
+                    "val_score": score}
+            if on_epoch is not None and on_epoch(info):
+                break
+            if settings.n_iter_no_change is not None and no_improvement > settings.n_iter_no_change:
+                if schedule.on_plateau():
+                    no_improvement = 0
+                else:
+                    converged = True
+                    break
+    except _Diverged as exc:
+        raise DivergenceError(
+            f"training diverged at epoch {n_iter + 1}: the loss became {exc.args[0]} "
+            f"(learning rate {optimizer.learning_rate:g}); use a smaller learning rate "
+            "(learning_rate_init) or set max_grad_norm. The model keeps the last finite weights."
+        ) from None
+    except KeyboardInterrupt:
+        interrupted = True
+        warnings.warn(f"training interrupted after {n_iter} epochs; the model keeps the "
+                      "weights reached so far", RuntimeWarning, stacklevel=3)
+    if watch_validation and best_params is not None:
+        net.params = best_params
+    return {"history": history, "n_iter": n_iter, "samples_seen": samples_seen,
+            "converged": converged, "interrupted": interrupted, "best_loss": best_loss,
+            "best_validation_score": best_score if watch_validation else None,
+            "optimizer": optimizer}
+
+
+def train_lbfgs(
+    net: Network,
+    X: Array,
+    Y: Array,
+    sample_weight: Array | None,
+    settings: Settings,
+    *,
+    on_epoch: Callable[[dict[str, Any]], bool | None] | None = None,
+) -> dict[str, Any]:
+    """Train ``net`` in place with L-BFGS (``scipy.optimize.minimize``), full batch.
+
+    The engine's analytic gradients are passed as ``jac``.  Returns the same
+    dictionary as :func:`train_stochastic`; ``n_iter`` is L-BFGS's iteration
+    count and ``history.loss`` has one entry per iteration.
+    """
+    from scipy.optimize import minimize
+
+    shapes = [p.shape for p in net.params]
+    sizes = [p.size for p in net.params]
+    dtype = net.coefs[0].dtype
+
+    def unpack(theta: Array) -> list[Array]:
+        parts = np.split(theta.astype(dtype, copy=False), np.cumsum(sizes)[:-1])
+        return [part.reshape(shape) for part, shape in zip(parts, shapes, strict=True)]
+
+    def fun(theta: Array) -> tuple[float, Array]:
+        net.params = unpack(theta)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, grads = loss_and_gradients(net, X, Y, sample_weight, settings.alpha)
+        return loss, np.concatenate([g.ravel() for g in grads]).astype(np.float64)
+
+    history = History()
+
+    def callback(intermediate_result: Any) -> None:
+        loss = float(intermediate_result.fun)
+        history.loss.append(loss)
+        info = {"epoch": len(history.loss) - 1, "loss": loss, "learning_rate": None,
+                "val_loss": None, "val_score": None}
+        if on_epoch is not None and on_epoch(info):
+            raise StopIteration
+
+    theta0 = np.concatenate([p.ravel() for p in net.params]).astype(np.float64)
+    interrupted = False
+    try:
+        result = minimize(fun, theta0, jac=True, method="L-BFGS-B", callback=callback,
+                          options={"maxiter": settings.max_iter, "maxfun": settings.max_fun,
+                                   "gtol": settings.tol})
+        net.params = unpack(result.x)
+        converged, n_iter, loss = result.status == 0, result.nit, float(result.fun)
+    except KeyboardInterrupt:
+        interrupted, converged, n_iter = True, False, len(history.loss)
+        loss = history.loss[-1] if history.loss else np.inf
+        warnings.warn("training interrupted; the model keeps the weights reached so far",
+                      RuntimeWarning, stacklevel=3)
+    if not np.isfinite(loss):
+        raise DivergenceError("L-BFGS reached a non-finite loss; scale the features or "
+                              "increase alpha")
+    return {"history": history, "n_iter": n_iter, "samples_seen": n_iter * X.shape[0],
+            "converged": converged, "interrupted": interrupted, "best_loss": loss,
+            "best_validation_score": None, "optimizer": None}
