@@ -480,14 +480,14 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         kind = type_of_target(y)
         if kind not in ("binary", "multiclass", "multilabel-indicator"):
             raise ValueError(
-                f"y looks like {kind!r} targets; NeuralNetClassifier needs class labels "
-                "(use NeuralNetRegressor for continuous targets)")
+                f"Unknown label type: y looks like {kind!r} targets; NeuralNetClassifier "
+                "needs class labels (use NeuralNetRegressor for continuous targets)")
         if first:
             binarizer = LabelBinarizer()
             binarizer.fit(y if classes is None or kind == "multilabel-indicator" else classes)
             if len(binarizer.classes_) < 2:
                 raise ValueError(
-                    f"y has a single class ({binarizer.classes_[0]!r}); a classifier needs "
+                    f"y has only one class ({binarizer.classes_[0]!r}); a classifier needs "
                     "samples of at least 2 classes")
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_

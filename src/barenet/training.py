@@ -104,7 +104,9 @@ def loss_and_gradients(
     loss = net.output.loss(Y, Zs[-1], sample_weight)
     dWs, dbs = backward(Zs, As, net.coefs, acts, output_delta(As[-1], Y, sample_weight))
     if alpha:
-        m = X.shape[0]
+        # The penalty is shared out over the samples; with weights, over their
+        # sum, so that a weight of 2 means the same as a repeated sample.
+        m = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
         loss += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in net.coefs) / m
         dWs = [dW + (alpha / m) * W for dW, W in zip(dWs, net.coefs, strict=True)]
     return loss, [*dWs, *dbs]
