@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 
 from . import datasets, engine, shallow  # noqa: E402
 from .estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
+from .io import load, save  # noqa: E402
 
 __all__ = [
     "NeuralNetClassifier",
@@ -28,5 +29,7 @@ __all__ = [
     "__version__",
     "datasets",
     "engine",
+    "load",
+    "save",
     "shallow",
 ]
