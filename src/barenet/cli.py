@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import numpy as np
+
 from . import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -100,6 +102,186 @@ def _run_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _hidden_list(text: str) -> list[int]:
+    if text.strip() in ("", "none", "0"):
+        return []
+    return _int_list(text)
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    """Options of the estimator, named as in ``barenet demo`` where they mean the same."""
+    g = p.add_argument_group("model")
+    g.add_argument("--task", choices=["classification", "regression"], default="classification",
+                   help="what the target is (default: classification)")
+    g.add_argument("--hidden", type=_hidden_list, default=None, metavar="16,16",
+                   help="units per hidden layer (default: 100; 'none' for no hidden layer)")
+    g.add_argument("--activation", default=None,
+                   choices=["identity", "sigmoid", "tanh", "relu", "leaky_relu"],
+                   help="hidden activation (default: relu)")
+    g.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default=None,
+                   help="optimiser (default: adam)")
+    g.add_argument("--learning-rate", type=_positive_float, default=None, metavar="A",
+                   help="initial learning rate (default: 0.001)")
+    g.add_argument("--alpha", type=float, default=None, metavar="L2",
+                   help="L2 penalty (default: 0.0001)")
+    g.add_argument("--batch-size", type=_positive_int, default=None, metavar="N",
+                   help="mini-batch size (default: min(200, n_samples))")
+    g.add_argument("--iterations", type=_positive_int, default=None, metavar="N",
+                   help="epochs (default: 200)")
+    g.add_argument("--early-stopping", action="store_true",
+                   help="stop when the validation score stops improving")
+    g.add_argument("--dtype", choices=["float64", "float32"], default=None)
+    g.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="seed for the weights, the shuffling and the split (default: 0)")
+
+
+def _add_train(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train", help="fit a network on a CSV file or a built-in dataset, save the model",
+        description="Fit a network on DATA (a CSV file with a header row and numeric "
+        "features, or a built-in dataset name), print its training and held-out scores, "
+        "and save it. Ctrl-C stops training cleanly and still saves the model.")
+    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in dataset name")
+    p.add_argument("--target", metavar="COL", help="label column of the CSV file")
+    p.add_argument("--test-size", type=float, default=0.2, metavar="F",
+                   help="fraction held out for the printed score (default: 0.2)")
+    p.add_argument("--out", default="model.npz", metavar="FILE",
+                   help="model file to write (default: model.npz)")
+    _add_model_options(p)
+    p.set_defaults(run=_run_train)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    import time
+    import warnings
+    from pathlib import Path
+
+    from sklearn.model_selection import train_test_split
+
+    from . import datasets
+    from .estimators import NeuralNetClassifier, NeuralNetRegressor
+    from .io import save
+    from .tabular import read_csv
+
+    if Path(args.data).is_file():
+        if args.target is None:
+            raise ValueError("--target COL is required with a CSV file: name the label column")
+        table = read_csv(args.data, target=args.target)
+        X, y, names = table.X, table.y, table.feature_names
+    elif args.data in datasets.names():
+        X, y = datasets.load(args.data)
+        names = [f"x{i + 1}" for i in range(X.shape[1])]
+    else:
+        raise ValueError(f"no file {args.data!r}, and no built-in dataset of that name "
+                         f"({', '.join(datasets.names())})")
+    if not 0 < args.test_size < 1:
+        raise ValueError(f"--test-size must be between 0 and 1, got {args.test_size}")
+    classify = args.task == "classification"
+    options = {"hidden_layer_sizes": args.hidden, "activation": args.activation,
+               "solver": args.solver, "learning_rate_init": args.learning_rate,
+               "alpha": args.alpha, "batch_size": args.batch_size, "max_iter": args.iterations,
+               "dtype": args.dtype}
+    options = {k: v for k, v in options.items() if v is not None}
+    Estimator = NeuralNetClassifier if classify else NeuralNetRegressor
+    model = Estimator(random_state=args.seed, early_stopping=args.early_stopping, **options)
+    if classify and len(np.unique(y)) < 2:
+        raise ValueError("the target has only one class; a classifier needs at least two")
+    try:
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=args.test_size, random_state=args.seed,
+            stratify=y if classify else None)
+    except ValueError as exc:
+        raise ValueError(f"cannot hold out --test-size {args.test_size} of {len(X)} samples "
+                         f"({exc}); use more data or another --test-size") from None
+    hidden = ", ".join(str(h) for h in model._hidden_sizes()) or "none"
+    print(f"Training {type(model).__name__} (hidden layers: {hidden}) on {len(X_train)} "
+          "samples; Ctrl-C stops early and keeps the model", flush=True)
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X_train, y_train)  # Ctrl-C ends training early and keeps the model
+    seconds = time.perf_counter() - start
+    for warning in caught:
+        print(f"Note: {warning.message}", file=sys.stderr)
+    model.feature_names_in_ = np.asarray(names, dtype=object)
+    metric = "accuracy" if classify else "R²"
+
+    def score(X_: np.ndarray, y_: np.ndarray) -> str:
+        value = _predict(model, X_, "score", y_)
+        return f"{value * 100:.1f}%" if classify else f"{value:.4f}"
+
+    print(f"Trained {model.n_iter_} epochs in {seconds:.1f} s")
+    print(f"Training {metric}: {score(X_train, y_train)}")
+    print(f"Held-out {metric}: {score(X_test, y_test)} ({len(X_test)} samples)")
+    path = save(model, args.out)
+    print(f"Saved {path}")
+    return EXIT_OK
+
+
+def _predict(model, X: np.ndarray, method: str, *args):
+    """Call a fitted model on columns already matched by name.
+
+    NOTE: the command line matches CSV columns to ``feature_names_in_``
+    itself, so scikit-learn's warning about an array without names does not
+    apply here.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        return getattr(model, method)(X, *args)
+
+
+def _add_predict(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "predict", help="predictions of a saved model for a CSV file",
+        description="Predict with MODEL (a file written by barenet train or barenet.save) "
+        "for every row of DATA (a CSV file with a header row; the model's feature columns "
+        "are picked by name, other columns are ignored). Writes CSV.")
+    p.add_argument("model", metavar="MODEL", help="model file")
+    p.add_argument("data", metavar="DATA", help="CSV file")
+    p.add_argument("--proba", action="store_true",
+                   help="also write each class's probability (classifiers)")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="CSV file to write (default: standard output)")
+    p.set_defaults(run=_run_predict)
+
+
+def _run_predict(args: argparse.Namespace) -> int:
+    from . import shallow
+    from .io import load
+    from .tabular import read_csv, write_csv
+
+    model = load(args.model)
+    if isinstance(model, dict):  # the article's parameters: features x samples
+        table = read_csv(args.data)
+        header, columns = ["prediction"], [shallow.predict(model, table.X.T).ravel()]
+        if args.proba:
+            header.append("probability")
+            columns.append(shallow.forward_propagation(table.X.T, model)[0].ravel())
+    else:
+        names = getattr(model, "feature_names_in_", None)
+        table = read_csv(args.data, features=None if names is None else list(names))
+        predictions = np.asarray(_predict(model, table.X, "predict"))
+        if predictions.ndim == 1:
+            header, columns = ["prediction"], [predictions]
+        else:
+            header = [f"prediction_{j}" for j in range(predictions.shape[1])]
+            columns = list(predictions.T)
+        if args.proba:
+            if not hasattr(model, "predict_proba"):
+                raise ValueError("--proba needs a classifier; this model is a regressor")
+            proba = _predict(model, table.X, "predict_proba")
+            header += [f"proba_{c}" for c in model.classes_]
+            columns += list(proba.T)
+    text = write_csv(args.out, header, columns)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        print(f"Wrote {len(table.X)} predictions to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``barenet`` argument parser with its sub-commands."""
     parser = _Parser(
@@ -108,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"barenet {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_demo(sub)
+    _add_train(sub)
+    _add_predict(sub)
     return parser
 
 
