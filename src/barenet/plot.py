@@ -39,6 +39,7 @@ __all__ = [
     "plot_dataset",
     "plot_decision_boundary",
     "plot_sweep",
+    "plot_sweep_scores",
     "save_figure",
 ]
 
@@ -413,6 +414,56 @@ def plot_sweep(
         ax.set_title(_sweep_title(entry), fontsize="medium")
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def plot_sweep_scores(rows: Sequence[Any], *, title: str | None = None) -> Figure:
+    """Training and validation accuracy against hidden size: where overfitting begins.
+
+    Parameters
+    ----------
+    rows : sequence
+        Objects with ``hidden``, ``learning_rate``, ``alpha``, ``activation``,
+        ``train_mean``, ``train_std``, ``val_mean``, ``val_std`` (accuracy in
+        percent), as :func:`barenet.sweep.run_sweep` returns.  One pair of
+        lines per (learning rate, alpha, activation).
+    title : str, optional
+
+    Returns
+    -------
+    Figure
+        Training accuracy dashed, validation accuracy solid, each with a band
+        of one standard deviation over folds and seeds; hidden size on a log
+        axis.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows is empty: run a sweep first")
+    fig = Figure(figsize=(7.5, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    series: dict[tuple, list[Any]] = {}
+    for row in rows:
+        series.setdefault((row.learning_rate, row.alpha, row.activation), []).append(row)
+    colors = colormaps["tab10"]
+    for i, (key, group) in enumerate(sorted(series.items(), key=lambda kv: kv[0])):
+        group.sort(key=lambda r: r.hidden)
+        h = np.array([r.hidden for r in group])
+        label = f"lr {key[0]:g}, alpha {key[1]:g}, {key[2]}" if len(series) > 1 else None
+        for mean, std, style, name in (("train_mean", "train_std", "--", "train"),
+                                       ("val_mean", "val_std", "-", "validation")):
+            m = np.array([getattr(r, mean) for r in group])
+            s = np.array([getattr(r, std) for r in group])
+            ax.plot(h, m, style, marker="o", color=colors(i % 10),
+                    label=f"{name}" + (f" ({label})" if label else ""))
+            ax.fill_between(h, m - s, m + s, color=colors(i % 10), alpha=0.12)
+    ax.set_xscale("log")
+    hidden = sorted({r.hidden for r in rows})
+    ax.set_xticks(hidden, [str(v) for v in hidden])
+    ax.set_xlabel("hidden units")
+    ax.set_ylabel("accuracy (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(title or "Training vs validation accuracy")
     return fig
 
 
