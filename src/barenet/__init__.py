@@ -21,12 +21,14 @@ __version__ = "0.1.0"
 
 from . import datasets, engine, shallow  # noqa: E402
 from .estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
+from .gradcheck import check_gradients  # noqa: E402
 from .io import load, save  # noqa: E402
 
 __all__ = [
     "NeuralNetClassifier",
     "NeuralNetRegressor",
     "__version__",
+    "check_gradients",
     "datasets",
     "engine",
     "load",
