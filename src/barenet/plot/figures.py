@@ -31,7 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from ._files import atomic_write
+from .._files import atomic_write
 
 __all__ = [
     "SweepEntry",

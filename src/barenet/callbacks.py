@@ -1,0 +1,72 @@
+"""Ready-made callbacks for the estimators' ``callbacks=`` parameter.
+
+A callback is any callable ``callback(estimator, info) -> stop``, called after
+every epoch; ``info`` holds ``epoch``, ``loss``, ``val_loss``, ``val_score``
+and ``learning_rate``.  The estimator's ``coefs_`` and ``intercepts_`` are
+the weights of that epoch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Snapshots:
+    """Record the weights every ``every`` epochs (and at the last one).
+
+    Parameters
+    ----------
+    every : int, default 1
+
+    Attributes
+    ----------
+    snapshots : list of (epoch, coefs, intercepts, loss)
+        Copies of the weights.
+
+    Examples
+    --------
+    >>> from barenet import NeuralNetClassifier, datasets
+    >>> from barenet.callbacks import Snapshots
+    >>> X, y = datasets.noisy_moons()
+    >>> snap = Snapshots(every=10)
+    >>> clf = NeuralNetClassifier((8,), max_iter=30, callbacks=[snap], random_state=0)
+    >>> [s[0] for s in clf.fit(X, y) and snap.snapshots]
+    [0, 10, 20, 29]
+    """
+
+    def __init__(self, every: int = 1) -> None:
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}")
+        self.every = every
+        self.snapshots: list[tuple[int, list[np.ndarray], list[np.ndarray], float]] = []
+        self._provisional = False  # the last entry is an in-between epoch, kept for the end
+
+    def __call__(self, estimator: Any, info: dict[str, Any]) -> bool:
+        epoch = info["epoch"]
+        if epoch == 0:
+            self.snapshots, self._provisional = [], False
+        record = (epoch, [W.copy() for W in estimator.coefs_],
+                  [b.copy() for b in estimator.intercepts_], float(info["loss"]))
+        if self._provisional:
+            self.snapshots.pop()
+        self.snapshots.append(record)
+        self._provisional = epoch % self.every != 0
+        return False
+
+    def frames(self, estimator: Any) -> list:
+        """The snapshots as animation frames (probability of the last class)."""
+        from .plot.animation import Frame
+        from .training import Network
+
+        frames = []
+        for epoch, coefs, intercepts, loss in self.snapshots:
+            net = Network(coefs, intercepts, estimator._hidden, estimator._network().output)
+            frames.append(Frame(epoch, lambda P, n=net: _positive_score(n, P), loss))
+        return frames
+
+
+def _positive_score(net: Any, P: np.ndarray) -> np.ndarray:
+    A = net.output.activation(net.logits(P.astype(net.coefs[0].dtype)))
+    return A[:, -1]

@@ -1,0 +1,37 @@
+"""Figures: data, decision boundaries, cost curves, sweeps, the network itself.
+
+Everything builds :class:`matplotlib.figure.Figure` objects with the
+object-oriented API and never touches ``matplotlib.pyplot``, so importing
+barenet neither changes the backend nor opens windows.
+
+``figures``   data, decision boundaries, cost curves, sweeps; :func:`save_figure`
+``network``   what every hidden unit computes, and the network drawn as a graph
+``animation`` the decision boundary as training goes, from snapshots taken during the fit
+"""
+
+from .animation import Frame, animate_training, write_animation
+from .figures import (
+    SweepEntry,
+    plot_cost,
+    plot_dataset,
+    plot_decision_boundary,
+    plot_sweep,
+    plot_sweep_scores,
+    save_figure,
+)
+from .network import plot_hidden_units, plot_network
+
+__all__ = [
+    "Frame",
+    "SweepEntry",
+    "animate_training",
+    "plot_cost",
+    "plot_dataset",
+    "plot_decision_boundary",
+    "plot_hidden_units",
+    "plot_network",
+    "plot_sweep",
+    "plot_sweep_scores",
+    "save_figure",
+    "write_animation",
+]
