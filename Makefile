@@ -14,7 +14,7 @@ TORCH  := torch==2.13.0
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -e '.[test,dask]'
+	$(BIN)/python -m pip install -e '.[test,dask,web]'
 	touch $(STAMP)
 
 install: $(STAMP)
