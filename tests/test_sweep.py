@@ -83,3 +83,32 @@ def test_table_csv_and_figure(local, tmp_path):
 def test_bad_arguments(kw, message):
     with pytest.raises(ValueError, match=message):
         run_sweep(X, y, **{**SMALL, **kw})
+
+
+def test_sweep_command(tmp_path, capsys):
+    from barenet.cli import main
+
+    data = tmp_path / "d.csv"
+    np.savetxt(data, np.c_[X, y], delimiter=",", header="a,b,label", comments="", fmt="%.6f")
+    out = tmp_path / "sweep"
+    assert main(["sweep", "--data", str(data), "--target", "label", "--sizes", "1,4",
+                 "--learning-rates", "1.2", "--iterations", "200", "--cv", "3", "--jobs", "1",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Data: " in text and "120 samples" in text
+    assert "6 fits" in text and text.count("<- best") == 1
+    assert (out / "results.csv").exists() and (out / "sweep.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["sweep", "--target", "y"], "--target goes with --data"),
+     (["sweep", "--data", "x.csv"], "--target COL is required"),
+     (["sweep", "--activations", "swish", "--sizes", "1"], "unknown activation 'swish'"),
+     (["sweep", "--learning-rates", "fast"], "comma-separated numbers")],
+)
+def test_sweep_command_bad_usage(argv, message, capsys, tmp_path):
+    from barenet.cli import main
+
+    assert main([*argv, "--out", str(tmp_path / "o")]) == 2
+    assert message in capsys.readouterr().err

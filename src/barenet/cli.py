@@ -317,6 +317,98 @@ def _add_playground(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+def _float_list(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers such as 0.1,1.2, got {text!r}") from None
+    if not values or not all(np.isfinite(v) and v >= 0 for v in values):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated non-negative numbers, got {text!r}")
+    return values
+
+
+def _add_sweep(sub: argparse._SubParsersAction) -> None:
+    from .sweep import ARTICLE_SIZES
+
+    p = sub.add_parser(
+        "sweep", help="cross-validated search over hidden sizes, learning rates, penalties, "
+        "seeds; local or on Dask",
+        description="Search hidden sizes, learning rates, L2 penalties, activations and seeds "
+        "with stratified k-fold cross-validation (scikit-learn's GridSearchCV on joblib), "
+        "on local processes or a Dask cluster. Prints a table and writes results.csv and "
+        "sweep.png (training vs validation accuracy against hidden size) to --out.")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--dataset", type=_dataset_name, default=None,
+                        help="built-in dataset (default: gaussian_quantiles)")
+    source.add_argument("--data", metavar="FILE", help="CSV file (with --target)")
+    p.add_argument("--target", metavar="COL", help="label column of --data")
+    p.add_argument("--sizes", type=_int_list, default=list(ARTICLE_SIZES), metavar="1,2,4",
+                   help="hidden sizes (default: 1,2,3,4,5,20,50)")
+    p.add_argument("--learning-rates", type=_float_list, default=[1.2], metavar="0.1,1.2",
+                   help="learning rates (default: 1.2)")
+    p.add_argument("--alphas", type=_float_list, default=[0.0], metavar="0,0.01",
+                   help="L2 penalties (default: 0)")
+    p.add_argument("--activations", default="tanh", metavar="tanh,relu",
+                   help="hidden activations (default: tanh)")
+    p.add_argument("--seeds", type=_positive_int, default=1, metavar="N",
+                   help="weight seeds 0..N-1 per setting (default: 1)")
+    p.add_argument("--cv", type=_positive_int, default=5, metavar="K",
+                   help="stratified folds (default: 5)")
+    p.add_argument("--iterations", type=_positive_int, default=5000, metavar="N",
+                   help="full-batch gradient-descent iterations per fit (default: 5000)")
+    p.add_argument("--search", choices=["grid", "random"], default="grid")
+    p.add_argument("--n-iter", type=_positive_int, default=10, metavar="K",
+                   help="settings drawn by --search random (default: 10)")
+    p.add_argument("--jobs", type=int, default=-1, metavar="N",
+                   help="local processes (default: -1, all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--dask-workers", type=_positive_int, default=None, metavar="N",
+                   help="start a local Dask cluster of N workers")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="seed of the folds and of the random search (default: 0)")
+    p.add_argument("--out", default="barenet-sweep", metavar="DIR",
+                   help="output folder (default: barenet-sweep/)")
+    p.set_defaults(run=_run_sweep)
+
+
+def _run_sweep(args: argparse.Namespace) -> int:
+    from . import datasets
+    from .engine.activations import get_activation
+    from .sweep import format_table, run_sweep, write_results
+    from .tabular import read_csv
+
+    if args.data is not None:
+        if args.target is None:
+            raise ValueError("--target COL is required with --data: name the label column")
+        table = read_csv(args.data, target=args.target)
+        X, y, name = table.X, table.y, args.data
+    else:
+        if args.target is not None:
+            raise ValueError("--target goes with --data FILE; a built-in dataset has its labels")
+        name = args.dataset or "gaussian_quantiles"
+        X, y = datasets.load(name)
+    activations = [a.strip() for a in args.activations.split(",") if a.strip()]
+    for activation in activations:
+        get_activation(activation)  # a clear error for an unknown name
+    print(f"Data: {name}, {len(X)} samples, {X.shape[1]} features")
+    result = run_sweep(
+        X, y, sizes=args.sizes, learning_rates=args.learning_rates, alphas=args.alphas,
+        activations=activations, seeds=args.seeds, cv=args.cv, iterations=args.iterations,
+        search=args.search, n_iter=args.n_iter, n_jobs=args.jobs, scheduler=args.scheduler,
+        dask_workers=args.dask_workers, random_state=args.seed)
+    print(format_table(result))
+    best = result.best
+    print(f"Best validation accuracy {best.val_mean:.1f}% ± {best.val_std:.1f} with "
+          f"{best.hidden} hidden units, learning rate {best.learning_rate:g}, alpha "
+          f"{best.alpha:g}, {best.activation}; {result.n_fits} fits in {result.seconds:.1f} s")
+    files = write_results(result, args.out)
+    print(f"Wrote {files['csv']} and {files['figure']}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``barenet`` argument parser with its sub-commands."""
     parser = _Parser(
@@ -327,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(sub)
     _add_train(sub)
     _add_predict(sub)
+    _add_sweep(sub)
     _add_playground(sub)
     return parser
 
