@@ -37,6 +37,25 @@ Array = np.ndarray
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
+def _mlp_initialization(
+    layer_sizes: list[int], factor: float, rng: np.random.RandomState, dtype: type
+) -> tuple[list[Array], list[Array]]:
+    """``MLPClassifier``'s initialisation: weights *and* biases from ``U(-l, l)``.
+
+    ``l = sqrt(factor / (fan_in + fan_out))``, with ``factor = 6`` (Glorot's
+    uniform bound) or 2 for sigmoid networks, drawn layer by layer, weights
+    first, so that the same ``random_state`` starts from the same network as
+    scikit-learn's.  The random biases matter on small data: they spread the
+    hidden units' hyperplanes away from the origin from the first step.
+    """
+    coefs, intercepts = [], []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True):
+        limit = np.sqrt(factor / (fan_in + fan_out))
+        coefs.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(dtype, copy=False))
+        intercepts.append(rng.uniform(-limit, limit, fan_out).astype(dtype, copy=False))
+    return coefs, intercepts
+
+
 class _BaseNeuralNet(BaseEstimator):
     """What the classifier and the regressor share: parameters, fitting, the network."""
 
@@ -193,13 +212,15 @@ class _BaseNeuralNet(BaseEstimator):
     def _new_network(self, n_features: int, n_outputs: int, dtype: type) -> Network:
         sizes = self._hidden_sizes()
         hidden = self._hidden_activations(len(sizes))
-        init = self.init
-        if init == "auto":
-            relu_like = {ACTIVATIONS["relu"], ACTIVATIONS["leaky_relu"]}
-            init = "he_normal" if hidden and all(a in relu_like for a in hidden) else (
-                "glorot_uniform")
-        coefs, intercepts = initialize([n_features, *sizes, n_outputs], init,
-                                       self._random_state, dtype)
+        layer_sizes = [n_features, *sizes, n_outputs]
+        if self.init == "auto":
+            named = self.activation if isinstance(self.activation, list) else [self.activation]
+            sigmoid_net = bool(named) and all(
+                get_activation(a) == ACTIVATIONS["sigmoid"] for a in named)
+            coefs, intercepts = _mlp_initialization(
+                layer_sizes, 2.0 if sigmoid_net else 6.0, self._random_state, dtype)
+        else:
+            coefs, intercepts = initialize(layer_sizes, self.init, self._random_state, dtype)
         return Network(coefs, intercepts, hidden, OUTPUTS[self._output_name])
 
     def _network(self) -> Network:
@@ -247,12 +268,14 @@ class _BaseNeuralNet(BaseEstimator):
             Xv, yv = validate_data(self, Xv, yv, reset=False, dtype=dtype, multi_output=True,
                                    y_numeric=isinstance(self, RegressorMixin))
             validation = self._validation(Xv, self._encode_targets(yv, False))
-        elif self.early_stopping and not incremental:
+        elif self.early_stopping and not incremental and self.solver != "lbfgs":
+            # (L-BFGS does not stop early: holding data out would only waste it.)
             X, Y, sw, validation = self._split(X, y, Y, sw)
         on_epoch, finish = self._epoch_callbacks(net, settings)
         try:
             if self.solver == "lbfgs":
-                result = train_lbfgs(net, X, Y, sw, settings, on_epoch=on_epoch)
+                result = train_lbfgs(net, X, Y, sw, settings, validation=validation,
+                                     on_epoch=on_epoch)
             else:
                 optimizer = self._optimizer if incremental else None
                 result = train_stochastic(
@@ -270,11 +293,12 @@ class _BaseNeuralNet(BaseEstimator):
         else:
             self.history_ = history.as_dict()
         self.loss_curve_ = self.history_["loss"]
-        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
+        # (L-BFGS may stop before its first iteration: then the curve is empty.)
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else result["best_loss"]
         self.n_iter_ += result["n_iter"]
         self.t_ = result["samples_seen"]
-        watched = validation is not None and self.early_stopping
-        self.best_loss_ = None if watched else float(np.min(self.loss_curve_))
+        watched = result["best_validation_score"] is not None
+        self.best_loss_ = None if watched else float(np.min(self.loss_curve_ or self.loss_))
         self.validation_scores_ = self.history_["val_score"] if watched else None
         self.best_validation_score_ = result["best_validation_score"] if watched else None
         # With n_iter_no_change=None the user asked for exactly max_iter epochs.
@@ -411,7 +435,11 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     dtype : {"float64", "float32"}, default "float64"
         Precision of the weights and of every computation.
     init : {"auto", "small_random", "glorot_uniform", "glorot_normal", "he_normal"}
-        "auto" is He for relu networks, Glorot uniform otherwise.
+        "auto" is ``MLPClassifier``'s scheme: weights and biases from
+        ``U(-l, l)``, ``l = sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)``
+        for sigmoid networks), so the same ``random_state`` gives the same
+        starting network; the named initialisers draw the weights and start
+        the biases at zero.
     max_grad_norm : float, optional
         Clip the gradients' joint L2 norm to this value.
     callbacks : list of callable, optional
@@ -493,13 +521,17 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             self.classes_ = binarizer.classes_
             self._output_name = ("multilabel" if binarizer.y_type_ == "multilabel-indicator"
                                  else "binary" if len(self.classes_) == 2 else "multiclass")
-        elif self._output_name != "multilabel":
+        elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(classes)!r} differs from the classes of the first call "
+                f"({self.classes_.tolist()}); pass the same classes, or fit a new model")
+        if self._output_name != "multilabel":
             unseen = np.setdiff1d(unique_labels(y), self.classes_)
             if unseen.size:
                 raise ValueError(
-                    f"y has labels {unseen.tolist()} not seen in the first fit "
-                    f"({self.classes_.tolist()}); pass every class with classes= on the first "
-                    "partial_fit")
+                    f"y has labels {unseen.tolist()} the model has not seen: its classes are "
+                    f"{self.classes_.tolist()}; pass every class with classes= on the first "
+                    "call to partial_fit, or fit a new model")
         return self._label_binarizer.transform(y).astype(self._dtype())
 
     def _sample_weight(self, y, sample_weight, X, incremental):

@@ -25,7 +25,12 @@ Array = np.ndarray
 
 
 class DivergenceError(ValueError):
-    """Training produced a non-finite loss: the learning rate is too large."""
+    """Training diverged (the loss blew up or became non-finite): the learning rate is too large."""
+
+
+# A loss this many times above the first batch's (plus one, for losses near zero)
+# only comes from steps that overshoot further each time.
+BLOWUP_FACTOR = 1e6
 
 
 @dataclass
@@ -167,6 +172,10 @@ class Validation:
     Y: Array
     score: Callable[[Network], float]
 
+    def loss(self, net: Network) -> float:
+        """The output's loss on the held-out data (no penalty)."""
+        return net.output.loss(self.Y, net.logits(self.X))
+
 
 def make_optimizer(settings: Settings, params: Sequence[Array]) -> GradientDescent | Adam:
     """The optimiser named by ``settings.solver`` for these parameters."""
@@ -228,17 +237,21 @@ def train_stochastic(
     Raises
     ------
     DivergenceError
-        If the loss becomes infinite or NaN; ``net`` then holds the last
-        finite weights.
+        If the loss becomes non-finite or grows past ``BLOWUP_FACTOR`` times
+        the first batch's (plus one); ``net`` then holds the weights from
+        before the step that blew up.
     """
     m = X.shape[0]
     epochs = settings.max_iter if epochs is None else epochs
     batch = min(settings.batch_size, m)
     optimizer = optimizer or make_optimizer(settings, net.params)
-    schedule = LearningRateSchedule(settings.learning_rate, settings.learning_rate_init,
-                                    settings.power_t)
+    # As in scikit-learn's MLP, the schedules drive plain gradient descent; Adam
+    # adapts its own steps.
+    kind = settings.learning_rate if settings.solver == "sgd" else "constant"
+    schedule = LearningRateSchedule(kind, settings.learning_rate_init, settings.power_t)
     history = History()
     best_loss, best_score, best_params = np.inf, -np.inf, None
+    first_loss, previous = None, net.params
     no_improvement, converged, interrupted, n_iter = 0, False, False, 0
     indices = np.arange(m)
     watch_validation = settings.early_stopping and validation is not None
@@ -259,14 +272,17 @@ def train_stochastic(
                 # not reported as a warning per operation.
                 with np.errstate(over="ignore", invalid="ignore"):
                     loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha)
-                    if not np.isfinite(loss):
+                    first_loss = loss if first_loss is None else first_loss
+                    if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
+                        net.params = previous  # the weights before the step that blew up
                         raise _Diverged(loss)
                     optimizer.learning_rate = schedule.at(samples_seen)
                     grads = clip_by_norm(grads, settings.max_grad_norm)
                     net.params = optimizer.step(params, grads)
                 if not all(np.all(np.isfinite(p)) for p in net.params):
                     net.params = params
-                    raise _Diverged(loss)
+                    raise _Diverged(np.inf)
+                previous = params
                 samples_seen += Xb.shape[0]
                 epoch_loss += loss * Xb.shape[0]
             n_iter += 1
@@ -275,10 +291,10 @@ def train_stochastic(
             history.learning_rate.append(optimizer.learning_rate)
             score = None
             if validation is not None:
-                score = validation.score(net)
-                history.val_score.append(score)
-                history.val_loss.append(
-                    net.output.loss(validation.Y, net.logits(validation.X)))
+                with np.errstate(over="ignore", invalid="ignore"):
+                    score = validation.score(net)
+                    history.val_score.append(score)
+                    history.val_loss.append(validation.loss(net))
             # Convergence, as scikit-learn's MLP: no improvement by tol for
             # n_iter_no_change epochs in a row.
             if watch_validation:
@@ -302,9 +318,10 @@ def train_stochastic(
                     break
     except _Diverged as exc:
         raise DivergenceError(
-            f"training diverged at epoch {n_iter + 1}: the loss became {exc.args[0]} "
-            f"(learning rate {optimizer.learning_rate:g}); use a smaller learning rate "
-            "(learning_rate_init) or set max_grad_norm. The model keeps the last finite weights."
+            f"training diverged at epoch {n_iter + 1}: the loss went from {first_loss:.4g} "
+            f"to {exc.args[0]:.4g} (learning rate {optimizer.learning_rate:g}); use a smaller "
+            "learning rate (learning_rate_init) or set max_grad_norm. The model keeps the "
+            "weights from before the step that blew up."
         ) from None
     except KeyboardInterrupt:
         interrupted = True
@@ -325,13 +342,16 @@ def train_lbfgs(
     sample_weight: Array | None,
     settings: Settings,
     *,
+    validation: Validation | None = None,
     on_epoch: Callable[[dict[str, Any]], bool | None] | None = None,
 ) -> dict[str, Any]:
     """Train ``net`` in place with L-BFGS (``scipy.optimize.minimize``), full batch.
 
     The engine's analytic gradients are passed as ``jac``.  Returns the same
     dictionary as :func:`train_stochastic`; ``n_iter`` is L-BFGS's iteration
-    count and ``history.loss`` has one entry per iteration.
+    count and ``history`` has one entry per iteration (``validation``, if
+    given, is scored but does not stop the fit, as in scikit-learn).
+    ``on_epoch`` sees ``net`` at the accepted iterate, not at a line-search trial.
     """
     from scipy.optimize import minimize
 
@@ -340,7 +360,8 @@ def train_lbfgs(
     dtype = net.coefs[0].dtype
 
     def unpack(theta: Array) -> list[Array]:
-        parts = np.split(theta.astype(dtype, copy=False), np.cumsum(sizes)[:-1])
+        # NOTE: a copy, never a view of scipy's iterate, which it may reuse.
+        parts = np.split(theta.astype(dtype), np.cumsum(sizes)[:-1])
         return [part.reshape(shape) for part, shape in zip(parts, shapes, strict=True)]
 
     def fun(theta: Array) -> tuple[float, Array]:
@@ -350,16 +371,26 @@ def train_lbfgs(
         return loss, np.concatenate([g.ravel() for g in grads]).astype(np.float64)
 
     history = History()
+    theta0 = np.concatenate([p.ravel() for p in net.params]).astype(np.float64)
+    accepted = theta0
 
     def callback(intermediate_result: Any) -> None:
+        nonlocal accepted
+        accepted = np.array(intermediate_result.x)
+        net.params = unpack(accepted)
         loss = float(intermediate_result.fun)
         history.loss.append(loss)
+        val_loss = val_score = None
+        if validation is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                val_score, val_loss = validation.score(net), validation.loss(net)
+            history.val_score.append(val_score)
+            history.val_loss.append(val_loss)
         info = {"epoch": len(history.loss) - 1, "loss": loss, "learning_rate": None,
-                "val_loss": None, "val_score": None}
+                "val_loss": val_loss, "val_score": val_score}
         if on_epoch is not None and on_epoch(info):
             raise StopIteration
 
-    theta0 = np.concatenate([p.ravel() for p in net.params]).astype(np.float64)
     interrupted = False
     try:
         result = minimize(fun, theta0, jac=True, method="L-BFGS-B", callback=callback,
@@ -368,13 +399,15 @@ def train_lbfgs(
         net.params = unpack(result.x)
         converged, n_iter, loss = result.status == 0, result.nit, float(result.fun)
     except KeyboardInterrupt:
+        net.params = unpack(accepted)
         interrupted, converged, n_iter = True, False, len(history.loss)
         loss = history.loss[-1] if history.loss else np.inf
         warnings.warn("training interrupted; the model keeps the weights reached so far",
                       RuntimeWarning, stacklevel=3)
-    if not np.isfinite(loss):
-        raise DivergenceError("L-BFGS reached a non-finite loss; scale the features or "
-                              "increase alpha")
+    if not interrupted and not np.isfinite(loss):
+        net.params = unpack(accepted)
+        raise DivergenceError(f"L-BFGS diverged: the loss became {loss}; scale the features "
+                              "or increase alpha. The model keeps the last finite iterate.")
     return {"history": history, "n_iter": n_iter, "samples_seen": n_iter * X.shape[0],
             "converged": converged, "interrupted": interrupted, "best_loss": loss,
             "best_validation_score": None, "optimizer": None}
