@@ -16,11 +16,6 @@ ESTIMATORS = [
                         dtype="float32"),
 ]
 
-LOG_PROBA_REASON = (
-    "predict_log_proba is computed from the logits, so it stays finite (e.g. -30.5) where "
-    "predict_proba rounds to exactly 0; the check compares it with log(predict_proba) and "
-    "expects -inf there. L-BFGS fits these separable blobs to saturation, which shows it."
-)
 FLOAT32_REASON = (
     "in float32 the weighted and the repeated fits agree to float32 rounding (largest "
     "difference 1.2e-7 absolute, 1.5e-6 relative); the check's rtol=1e-7 is finer than "
@@ -30,14 +25,13 @@ FLOAT32_REASON = (
 
 def expected_failures(estimator):
     failures = {}
-    if estimator.solver == "lbfgs":
-        failures["check_classifiers_train"] = LOG_PROBA_REASON
     if estimator.dtype == "float32":
         failures["check_sample_weight_equivalence_on_dense_data"] = FLOAT32_REASON
     return failures
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures,
+                         xfail_strict=True)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

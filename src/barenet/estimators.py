@@ -28,32 +28,13 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .engine.activations import ACTIVATIONS, Activation, get_activation, sigmoid
-from .engine.initializers import INITIALIZERS, initialize
+from .engine.initializers import INITIALIZERS, initialize, mlp_uniform
 from .engine.losses import OUTPUTS, log_sigmoid, log_softmax, softmax
 from .training import Network, Settings, Validation, train_lbfgs, train_stochastic
 
 Array = np.ndarray
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
-
-
-def _mlp_initialization(
-    layer_sizes: list[int], factor: float, rng: np.random.RandomState, dtype: type
-) -> tuple[list[Array], list[Array]]:
-    """``MLPClassifier``'s initialisation: weights *and* biases from ``U(-l, l)``.
-
-    ``l = sqrt(factor / (fan_in + fan_out))``, with ``factor = 6`` (Glorot's
-    uniform bound) or 2 for sigmoid networks, drawn layer by layer, weights
-    first, so that the same ``random_state`` starts from the same network as
-    scikit-learn's.  The random biases matter on small data: they spread the
-    hidden units' hyperplanes away from the origin from the first step.
-    """
-    coefs, intercepts = [], []
-    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True):
-        limit = np.sqrt(factor / (fan_in + fan_out))
-        coefs.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(dtype, copy=False))
-        intercepts.append(rng.uniform(-limit, limit, fan_out).astype(dtype, copy=False))
-    return coefs, intercepts
 
 
 class _BaseNeuralNet(BaseEstimator):
@@ -217,8 +198,8 @@ class _BaseNeuralNet(BaseEstimator):
             named = self.activation if isinstance(self.activation, list) else [self.activation]
             sigmoid_net = bool(named) and all(
                 get_activation(a) == ACTIVATIONS["sigmoid"] for a in named)
-            coefs, intercepts = _mlp_initialization(
-                layer_sizes, 2.0 if sigmoid_net else 6.0, self._random_state, dtype)
+            coefs, intercepts = mlp_uniform(layer_sizes, self._random_state, dtype,
+                                            factor=2.0 if sigmoid_net else 6.0)
         else:
             coefs, intercepts = initialize(layer_sizes, self.init, self._random_state, dtype)
         return Network(coefs, intercepts, hidden, OUTPUTS[self._output_name])
@@ -599,8 +580,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         """Class probabilities, shape (n_samples, n_classes) (n_labels for multi-label)."""
         Z = self._logits(X)
         if self._output_name == "binary":
-            p = sigmoid(Z)
-            return np.hstack([1 - p, p])
+            return np.hstack([sigmoid(-Z), sigmoid(Z)])  # no 1 - p: exact near 0 too
         return softmax(Z) if self._output_name == "multiclass" else sigmoid(Z)
 
     def predict_log_proba(self, X):

@@ -88,3 +88,30 @@ def initialize(
         coefs.append(draw(fan_in, fan_out, rng).astype(dtype, copy=False))
         intercepts.append(np.zeros(fan_out, dtype=dtype))
     return coefs, intercepts
+
+
+def mlp_uniform(
+    layer_sizes: Sequence[int],
+    rng: np.random.RandomState,
+    dtype: np.dtype | type = np.float64,
+    factor: float = 6.0,
+) -> tuple[list[Array], list[Array]]:
+    """scikit-learn MLP's initialisation: weights *and* biases from ``U(-l, l)``.
+
+    ``l = sqrt(factor / (fan_in + fan_out))``, with ``factor = 6`` (Glorot's
+    uniform bound) or 2 for sigmoid networks, drawn layer by layer, weights
+    first, so that the same seed starts from the same network as
+    ``MLPClassifier``.  The random biases matter on small data: they move the
+    hidden units' hyperplanes away from the origin from the first step.
+
+    Returns
+    -------
+    coefs, intercepts : lists of ndarray
+        As :func:`initialize`.
+    """
+    coefs, intercepts = [], []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True):
+        limit = np.sqrt(factor / (fan_in + fan_out))
+        coefs.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(dtype, copy=False))
+        intercepts.append(rng.uniform(-limit, limit, fan_out).astype(dtype, copy=False))
+    return coefs, intercepts
