@@ -141,7 +141,9 @@ def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> flo
     return _weighted_mean(((Z - Y) ** 2).sum(axis=1) / 2, sample_weight)
 
 
-def output_delta(A: Array, Y: Array, sample_weight: Array | None = None) -> Array:
+def output_delta(
+    A: Array, Y: Array, sample_weight: Array | None = None, out: Array | None = None
+) -> Array:
     """Gradient of the mean loss with respect to the output pre-activation.
 
     ``dZ = (A - Y) / m``, or with sample weights ``s``:
@@ -152,8 +154,11 @@ def output_delta(A: Array, Y: Array, sample_weight: Array | None = None) -> Arra
     A : ndarray of shape (n_samples, n_outputs)
         Output activations.
     Y : ndarray of shape (n_samples, n_outputs)
-        Targets, same encoding as ``A``.
+        Targets, same encoding as ``A``; ``(n_samples, 1)`` is broadcast to
+        every output column.
     sample_weight : ndarray of shape (n_samples,), optional
+    out : ndarray of shape (n_samples, n_outputs), optional
+        Array to write the result into; training loops pass one to reuse a buffer.
 
     Returns
     -------
@@ -165,10 +170,11 @@ def output_delta(A: Array, Y: Array, sample_weight: Array | None = None) -> Arra
     cross-entropy, softmax with categorical cross-entropy, identity with half
     squared error.  For any other pairing the chain rule does not collapse.
     """
-    dZ = A - Y
+    dZ = np.subtract(A, Y, out=out)
     if sample_weight is None:
-        return dZ / A.shape[0]
-    return dZ * (sample_weight / np.sum(sample_weight)).astype(A.dtype)[:, None]
+        return np.divide(dZ, A.shape[0], out=dZ)
+    return np.multiply(dZ, (sample_weight / np.sum(sample_weight)).astype(A.dtype)[:, None],
+                       out=dZ)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,480 @@
+"""Benchmarks: the workloads of SPEC §4, barenet beside its peers, in one process.
+
+Each workload is an entry of :data:`WORKLOADS`: a function that prepares the
+data once and returns a :class:`Case`, the systems to time (each a
+zero-argument callable doing the whole work), which of them is barenet's
+reference, and an optional check of the results.  :func:`run_bench` times the
+systems of a case one after the other (A B C, A B C, ... with the order
+rotated every round) for several rounds and keeps the medians, so that every
+system sees the same state of the machine; on a shared machine back-to-back
+timings easily differ by 40%, so the figures worth reading are the ratios
+within one run, never absolute times across runs.
+
+The peers:
+
+* **the article's code as written** (:func:`naive_nn_model`): the tutorial's
+  functions, cost computed every iteration, new arrays everywhere;
+* **scikit-learn** ``MLPClassifier`` with plain full-batch gradient descent;
+* **PyTorch** on the CPU, written as a user would (autograd and
+  ``torch.optim.SGD``) and run on one thread (see :data:`TORCH_THREADS`),
+  when it is installed.
+
+More workloads (W3, W4) are more entries of :data:`WORKLOADS`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import platform
+import re
+import statistics
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import __version__, datasets, shallow
+
+NOT_INSTALLED = "not installed"
+ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
+# NOTE: at learning rate 1.2 the training dynamics amplify rounding
+# differences after about a thousand iterations, and on the article's data the
+# cost then swings (0.07 -> 0.28 -> 0.07): two correct programs that differ only
+# in rounding print cost lines up to ~1e-2 apart there.  So the lines up to
+# iteration 1000 must agree to the printed digits, later ones within CHAOS_ATOL.
+CHAOS_ATOL = 5e-2
+EARLY_ATOL = 1.5e-6
+# NOTE: PyTorch's tensors here hold at most 10,000 numbers, too few for its
+# intra-op thread pool to help: its synchronisation made runs 5 to 30 times
+# slower on a busy 2-core machine.  One thread is the fair setting, the one a
+# user timing this loop would pick; the results record it.
+TORCH_THREADS = 1
+
+Runner = Callable[[], object]
+
+
+@dataclass
+class Case:
+    """One prepared workload.
+
+    Attributes
+    ----------
+    title : str
+        What the workload does, for the table.
+    iterations : int
+        Gradient-descent iterations of each training run.
+    systems : dict
+        ``name -> runner`` (a zero-argument callable doing the whole work) or
+        ``name -> str`` saying why that system cannot run (e.g. not installed).
+    reference : str
+        The barenet system every ratio is taken against.
+    per_iteration : bool
+        Whether to report microseconds per iteration as well.
+    check : callable, optional
+        ``check(outputs) -> dict`` given the last output of every system; the
+        dict has at least ``ok`` (bool) and ``message`` (str).
+    repeats : int
+        Default number of rounds.
+    """
+
+    title: str
+    iterations: int
+    systems: dict[str, Runner | str]
+    reference: str
+    per_iteration: bool = False
+    check: Callable[[dict[str, object]], dict] | None = None
+    repeats: int = 3
+
+
+# --------------------------------------------------------------------------- the article's code
+
+
+# NOTE: the naive reference.  These are the tutorial's functions as it prints
+# them (column layout, cost computed every iteration, a new array for every
+# intermediate), kept as written on purpose: they are the peer barenet is
+# measured against, so they duplicate the formulas of barenet.engine.  Only
+# the seeding differs: RandomState(seed) gives the same numbers as the
+# tutorial's np.random.seed(seed) without touching the global generator.
+
+
+def _naive_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _naive_initialize_parameters(n_x, n_h, n_y, seed=2):
+    rng = np.random.RandomState(seed)
+    W1 = rng.randn(n_h, n_x) * 0.01
+    b1 = np.zeros(shape=(n_h, 1))
+    W2 = rng.randn(n_y, n_h) * 0.01
+    b2 = np.zeros(shape=(n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def _naive_forward_propagation(X, parameters):
+    W1 = parameters["W1"]
+    b1 = parameters["b1"]
+    W2 = parameters["W2"]
+    b2 = parameters["b2"]
+    Z1 = np.dot(W1, X) + b1
+    A1 = np.tanh(Z1)
+    Z2 = np.dot(W2, A1) + b2
+    A2 = _naive_sigmoid(Z2)
+    cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+    return A2, cache
+
+
+def _naive_compute_cost(A2, Y):
+    m = Y.shape[1]
+    logprobs = np.multiply(np.log(A2), Y) + np.multiply((1 - Y), np.log(1 - A2))
+    cost = -np.sum(logprobs) / m
+    return float(np.squeeze(cost))
+
+
+def _naive_backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    W2 = parameters["W2"]
+    A1 = cache["A1"]
+    A2 = cache["A2"]
+    dZ2 = A2 - Y
+    dW2 = (1 / m) * np.dot(dZ2, A1.T)
+    db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+    dZ1 = np.multiply(np.dot(W2.T, dZ2), 1 - np.power(A1, 2))
+    dW1 = (1 / m) * np.dot(dZ1, X.T)
+    db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+def _naive_update_parameters(parameters, grads, learning_rate=1.2):
+    W1 = parameters["W1"] - learning_rate * grads["dW1"]
+    b1 = parameters["b1"] - learning_rate * grads["db1"]
+    W2 = parameters["W2"] - learning_rate * grads["dW2"]
+    b2 = parameters["b2"] - learning_rate * grads["db2"]
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def naive_nn_model(X: np.ndarray, Y: np.ndarray, n_h: int, num_iterations: int = 10000,
+                   learning_rate: float = 1.2, print_cost: bool = False,
+                   seed: int = 2) -> dict[str, np.ndarray]:
+    """The article's training loop as written: the benchmarks' naive reference.
+
+    Forward pass, cost (every iteration, as the article does), backward pass
+    and update, each a new set of arrays; prints ``Cost after iteration i: J``
+    every 1000 iterations with ``print_cost``.  Column layout, as
+    :func:`barenet.shallow.nn_model`, whose results it equals up to rounding.
+    """
+    parameters = _naive_initialize_parameters(X.shape[0], n_h, Y.shape[0], seed)
+    for i in range(num_iterations):
+        A2, cache = _naive_forward_propagation(X, parameters)
+        cost = _naive_compute_cost(A2, Y)
+        grads = _naive_backward_propagation(parameters, cache, X, Y)
+        parameters = _naive_update_parameters(parameters, grads, learning_rate)
+        if print_cost and i % 1000 == 0:
+            print(f"Cost after iteration {i}: {cost:f}")
+    return parameters
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def _sklearn_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
+                    learning_rate: float) -> Runner:
+    """``MLPClassifier`` doing the article's work: full-batch gradient descent."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    def run():
+        model = MLPClassifier(
+            hidden_layer_sizes=(n_h,), activation="tanh", solver="sgd",
+            learning_rate="constant", learning_rate_init=learning_rate, momentum=0.0,
+            batch_size=len(y), alpha=0.0, max_iter=iterations, tol=0.0,
+            n_iter_no_change=iterations + 1, early_stopping=False, shuffle=False,
+            random_state=0,
+        )
+        with warnings.catch_warnings():
+            # It warns that max_iter was reached: running every iteration is the point.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(X, y)
+
+    return run
+
+
+def _torch_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
+                  learning_rate: float, seed: int = 2) -> Runner | str:
+    """PyTorch on the CPU as a user would write it, from barenet's initial weights.
+
+    Autograd, ``torch.optim.SGD`` and ``BCEWithLogitsLoss`` in float64, with
+    one intra-op thread (see :data:`TORCH_THREADS`).
+    """
+    try:
+        import torch
+    except ImportError:
+        return NOT_INSTALLED
+    p = shallow.initialize_parameters(X.shape[1], n_h, 1, seed)
+    Xt = torch.tensor(X, dtype=torch.float64)
+    yt = torch.tensor(y, dtype=torch.float64).reshape(-1, 1)
+
+    def train(iterations):
+        model = torch.nn.Sequential(
+            torch.nn.Linear(X.shape[1], n_h), torch.nn.Tanh(), torch.nn.Linear(n_h, 1)
+        ).double()
+        with torch.no_grad():
+            model[0].weight.copy_(torch.from_numpy(p["W1"]))
+            model[0].bias.zero_()
+            model[2].weight.copy_(torch.from_numpy(p["W2"]))
+            model[2].bias.zero_()
+        optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+        loss_fn = torch.nn.BCEWithLogitsLoss()
+        for _ in range(iterations):
+            optimizer.zero_grad()
+            loss = loss_fn(model(Xt), yt)
+            loss.backward()
+            optimizer.step()
+        return model
+
+    def run():
+        threads = torch.get_num_threads()
+        torch.set_num_threads(TORCH_THREADS)
+        try:
+            return train(iterations)
+        finally:
+            torch.set_num_threads(threads)
+
+    # Untimed: the first call of autograd pays one-time set-up costs.
+    train(5)
+    return run
+
+
+# --------------------------------------------------------------------------- workloads
+
+
+def _article_data() -> tuple[np.ndarray, np.ndarray]:
+    return datasets.gaussian_quantiles()
+
+
+def _cost_lines(train: Callable[[], object]) -> list[float]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        train()
+    return [float(v) for v in re.findall(r"Cost after iteration \d+: (\S+)", out.getvalue())]
+
+
+def _w1(quick: bool) -> Case:
+    """W1: the article's 2-4-1 network, 200 points, 5000 iterations, float64."""
+    iterations, n_h, lr = (500 if quick else 5000), 4, 1.2
+    X, y = _article_data()
+    XT, Y = X.T, y.reshape(1, -1)
+    systems: dict[str, Runner | str] = {
+        "barenet nn_model": lambda: shallow.nn_model(XT, Y, n_h, iterations, lr),
+        "article code": lambda: naive_nn_model(XT, Y, n_h, iterations, lr),
+        "scikit-learn MLPClassifier": _sklearn_runner(X, y, n_h, iterations, lr),
+        "PyTorch (CPU, autograd, 1 thread)": _torch_runner(X, y, n_h, iterations, lr),
+    }
+
+    def check(outputs: dict[str, object]) -> dict:
+        ours = _cost_lines(lambda: shallow.nn_model(XT, Y, n_h, iterations, lr, True))
+        theirs = _cost_lines(lambda: naive_nn_model(XT, Y, n_h, iterations, lr, True))
+        return _compare_cost_lines(ours, theirs)
+
+    return Case(f"2-{n_h}-1 network, {len(y)} points, {iterations} iterations, "
+                "alpha 1.2, float64", iterations, systems, "barenet nn_model",
+                per_iteration=True, check=check, repeats=3 if quick else 7)
+
+
+def _compare_cost_lines(ours: Sequence[float], theirs: Sequence[float]) -> dict:
+    early = [abs(a - b) for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if i <= 1]
+    late = [abs(a - b) for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if i > 1]
+    ok = (len(ours) == len(theirs) and max(early, default=0.0) <= EARLY_ATOL
+          and max(late, default=0.0) <= CHAOS_ATOL)
+    message = (f"barenet's cost lines {'equal' if ok else 'DIFFER FROM'} the article code's "
+               f"(up to iteration 1000: max difference {max(early, default=0.0):.1e}, "
+               f"limit {EARLY_ATOL:g}; later: {max(late, default=0.0):.1e}, "
+               f"limit {CHAOS_ATOL:g})")
+    return {"ok": bool(ok), "message": message, "barenet": list(ours),
+            "article": list(theirs)}
+
+
+def _w2(quick: bool) -> Case:
+    """W2: W1 for every hidden size of the article's sweep."""
+    iterations, lr, sizes = (200 if quick else 5000), 1.2, ARTICLE_SIZES
+    X, y = _article_data()
+    XT, Y = X.T, y.reshape(1, -1)
+    torch_runs = [_torch_runner(X, y, n_h, iterations, lr) for n_h in sizes]
+    systems: dict[str, Runner | str] = {
+        "barenet nn_model_sweep": lambda: shallow.nn_model_sweep(XT, Y, sizes, iterations, lr),
+        "barenet nn_model, looped": lambda: [shallow.nn_model(XT, Y, n, iterations, lr)
+                                             for n in sizes],
+        "article code, looped": lambda: [naive_nn_model(XT, Y, n, iterations, lr)
+                                         for n in sizes],
+        "scikit-learn MLPClassifier, looped": _looped(
+            [_sklearn_runner(X, y, n_h, iterations, lr) for n_h in sizes]),
+        "PyTorch (CPU, autograd, 1 thread), looped": (
+            NOT_INSTALLED if NOT_INSTALLED in torch_runs else _looped(torch_runs)),
+    }
+
+    def check(outputs: dict[str, object]) -> dict:
+        costs = {name: [_cost(XT, Y, p) for p in outputs[name]]
+                 for name in ("barenet nn_model_sweep", "article code, looped")}
+        diff = max(abs(a - b) for a, b in zip(*costs.values(), strict=True))
+        ok = diff <= CHAOS_ATOL
+        return {"ok": bool(ok), "message": (
+            f"final costs of nn_model_sweep {'equal' if ok else 'DIFFER FROM'} the article "
+            f"code's for every size (max difference {diff:.1e}, limit {CHAOS_ATOL:g})"),
+            "sizes": list(sizes), **{k: v for k, v in costs.items()}}
+
+    return Case(f"the W1 network for n_h in {', '.join(map(str, sizes))}, "
+                f"{iterations} iterations each", iterations, systems,
+                "barenet nn_model_sweep", check=check, repeats=2 if quick else 3)
+
+
+def _looped(runners: Sequence[Runner]) -> Runner:
+    return lambda: [run() for run in runners]
+
+
+def _cost(XT: np.ndarray, Y: np.ndarray, parameters: dict) -> float:
+    return shallow.compute_cost(shallow.forward_propagation(XT, parameters)[0], Y)
+
+
+WORKLOADS: dict[str, Callable[[bool], Case]] = {"W1": _w1, "W2": _w2}
+"""Workload id -> ``prepare(quick) -> Case``; SPEC §4 names the ids."""
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_bench(
+    workloads: Sequence[str] = ("W1", "W2"),
+    quick: bool = False,
+    repeats: int | None = None,
+    echo: Callable[[str], None] = print,
+) -> dict:
+    """Time the workloads for barenet and its peers, interleaved, in this process.
+
+    Parameters
+    ----------
+    workloads : sequence of str, default ("W1", "W2")
+        Ids from :data:`WORKLOADS`.
+    quick : bool, default False
+        Fewer iterations and rounds: a smoke run of a few seconds whose
+        figures are rough.
+    repeats : int, optional
+        Rounds per workload (each round runs every system once); by default
+        each workload's own (more for short workloads).
+    echo : callable, default print
+        Where progress lines go.
+
+    Returns
+    -------
+    dict
+        ``environment`` (versions, threads) and ``workloads``: for each id its
+        ``title``, ``iterations``, ``repeats``, ``reference``, per system its
+        ``status`` and, when it ran, ``median_s``, ``min_s``, ``times_s`` (and
+        ``us_per_iteration``, from the median), ``ratios`` (each system's median time over the
+        reference's: above 1 means barenet is faster) and ``check``.  Plain
+        types only, ready for ``json.dumps``.
+    """
+    unknown = [w for w in workloads if w not in WORKLOADS]
+    if unknown:
+        raise ValueError(f"unknown workload {unknown[0]!r}; choose from {', '.join(WORKLOADS)}")
+    if repeats is not None and repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    result: dict = {"quick": quick, "environment": environment(), "workloads": {}}
+    for wid in workloads:
+        case = WORKLOADS[wid](quick)
+        rounds = repeats or case.repeats
+        echo(f"{wid}: {case.title} ({rounds} rounds)")
+        result["workloads"][wid] = _time_case(case, rounds, echo)
+    return result
+
+
+def _time_case(case: Case, rounds: int, echo: Callable[[str], None]) -> dict:
+    runnable = [name for name, run in case.systems.items() if callable(run)]
+    times: dict[str, list[float]] = {name: [] for name in runnable}
+    outputs: dict[str, object] = {}
+    for r in range(rounds):
+        order = runnable[r % len(runnable):] + runnable[:r % len(runnable)]
+        for name in order:
+            start = time.perf_counter()
+            outputs[name] = case.systems[name]()
+            times[name].append(time.perf_counter() - start)
+        echo(f"  round {r + 1}/{rounds}: " + ", ".join(
+            f"{name} {times[name][-1]:.3f} s" for name in runnable))
+    systems: dict[str, dict] = {}
+    for name, run in case.systems.items():
+        if not callable(run):
+            systems[name] = {"status": run}
+            continue
+        median = statistics.median(times[name])
+        entry = {"status": "ok", "median_s": median, "min_s": min(times[name]),
+                 "times_s": times[name]}
+        if case.per_iteration:
+            entry["us_per_iteration"] = median / case.iterations * 1e6
+        systems[name] = entry
+    reference = systems[case.reference]["median_s"]
+    ratios = {name: s["median_s"] / reference for name, s in systems.items()
+              if "median_s" in s and name != case.reference}
+    check = case.check(outputs) if case.check is not None else None
+    if check is not None:
+        echo(f"  check: {check['message']}")
+    return {"title": case.title, "iterations": case.iterations, "repeats": rounds,
+            "reference": case.reference, "systems": systems, "ratios": ratios,
+            "check": check}
+
+
+def environment() -> dict:
+    """Versions and thread settings of everything the benchmark measures."""
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    env = {"barenet": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__,
+           "python": platform.python_version(), "machine": platform.machine(),
+           "cpus": os.cpu_count(),
+           "blas": [{k: pool.get(k) for k in ("internal_api", "version", "num_threads")}
+                    for pool in threadpool_info() if pool.get("user_api") == "blas"]}
+    try:
+        import torch
+    except ImportError:
+        env["torch"] = NOT_INSTALLED
+    else:
+        env["torch"] = torch.__version__
+        env["torch_threads"] = TORCH_THREADS
+        env["torch_default_threads"] = torch.get_num_threads()
+    return env
+
+
+# --------------------------------------------------------------------------- report
+
+
+def format_table(result: dict) -> str:
+    """The result of :func:`run_bench` as aligned text, one block per workload.
+
+    The ``ratio`` column is each system's median time over barenet's
+    reference system's: 3.0 means barenet is 3 times faster.
+    """
+    lines: list[str] = []
+    for wid, w in result["workloads"].items():
+        lines.append(f"{wid}: {w['title']} (median of {w['repeats']} rounds"
+                     f"{', quick' if result.get('quick') else ''})")
+        width = max(len("system"), *(len(name) for name in w["systems"]))
+        per_it = any("us_per_iteration" in s for s in w["systems"].values())
+        header = f"  {'system':<{width}} {'median s':>9}"
+        header += f" {'µs/iter':>8}" if per_it else ""
+        lines.append(header + f" {'ratio':>7}")
+        for name, s in w["systems"].items():
+            if s["status"] != "ok":
+                lines.append(f"  {name:<{width}} {s['status']:>9}")
+                continue
+            row = f"  {name:<{width}} {s['median_s']:>9.3f}"
+            if per_it:
+                row += f" {s['us_per_iteration']:>8.1f}"
+            ratio = "1.00" if name == w["reference"] else f"{w['ratios'][name]:.2f}"
+            lines.append(row + f" {ratio:>7}")
+        if w.get("check"):
+            lines.append(f"  check: {w['check']['message']}")
+        lines.append("")
+    lines.append("ratio = the system's median time / barenet's (above 1: barenet is faster); "
+                 "compare ratios, not times across runs.")
+    return "\n".join(lines)
