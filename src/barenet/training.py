@@ -18,7 +18,7 @@ import numpy as np
 
 from .engine.activations import Activation, identity_derivative
 from .engine.losses import Output, output_delta
-from .engine.network import backward, forward
+from .engine.network import Workspace, backward, forward
 from .engine.optimizers import Adam, GradientDescent, LearningRateSchedule
 
 Array = np.ndarray
@@ -58,7 +58,7 @@ class Network:
     def activations(self) -> list[Activation]:
         """Hidden activations followed by the output's (whose slope is never used:
         the output gradient is the fused ``A - Y``)."""
-        out = Activation(self.output.name, self.output.activation, identity_derivative)
+        out = Activation(self.output.name, self.output.activation, identity_derivative, True)
         return [*self.hidden, out]
 
     @property
@@ -71,9 +71,27 @@ class Network:
         n = len(self.coefs)
         self.coefs, self.intercepts = list(values[:n]), list(values[n:])
 
-    def logits(self, X: Array) -> Array:
-        """Output pre-activations ``Z`` of shape ``(n_samples, n_outputs)``."""
-        return forward(X, self.coefs, self.intercepts, self.activations)[0][-1]
+    @property
+    def layer_sizes(self) -> list[int]:
+        """``[n_features, n_hidden_1, ..., n_outputs]``."""
+        return [self.coefs[0].shape[0], *(W.shape[1] for W in self.coefs)]
+
+    def logits(self, X: Array, chunk: int = 4096) -> Array:
+        """Output pre-activations ``Z`` of shape ``(n_samples, n_outputs)``.
+
+        Large inputs go through in chunks of ``chunk`` rows computed in one
+        reused :class:`~barenet.engine.network.Workspace`, which keeps the
+        intermediate arrays small enough to stay in the CPU's cache.
+        """
+        acts = self.activations
+        if X.shape[0] <= chunk:
+            return forward(X, self.coefs, self.intercepts, acts)[0][-1]
+        out = np.empty((X.shape[0], self.coefs[-1].shape[1]), self.coefs[-1].dtype)
+        workspace = Workspace(self.layer_sizes, chunk, out.dtype)
+        for start in range(0, X.shape[0], chunk):
+            Zs, _ = forward(X[start:start + chunk], self.coefs, self.intercepts, acts, workspace)
+            out[start:start + chunk] = Zs[-1]
+        return out
 
     def copy(self) -> Network:
         return Network([W.copy() for W in self.coefs], [b.copy() for b in self.intercepts],
@@ -81,7 +99,12 @@ class Network:
 
 
 def loss_and_gradients(
-    net: Network, X: Array, Y: Array, sample_weight: Array | None = None, alpha: float = 0.0
+    net: Network,
+    X: Array,
+    Y: Array,
+    sample_weight: Array | None = None,
+    alpha: float = 0.0,
+    workspace: Workspace | None = None,
 ) -> tuple[float, list[Array]]:
     """Loss and its gradient for every parameter (weights first, then biases).
 
@@ -97,6 +120,9 @@ def loss_and_gradients(
         Targets encoded for the output (0/1 columns, one-hot, or values).
     sample_weight : ndarray of shape (m,), optional
     alpha : float, default 0
+    workspace : Workspace, optional
+        Buffers for the passes (the gradients are then views into it, valid
+        until the next call).
 
     Returns
     -------
@@ -105,9 +131,11 @@ def loss_and_gradients(
         Same order and shapes as ``net.params``.
     """
     acts = net.activations
-    Zs, As = forward(X, net.coefs, net.intercepts, acts)
+    Zs, As = forward(X, net.coefs, net.intercepts, acts, workspace)
     loss = net.output.loss(Y, Zs[-1], sample_weight)
-    dWs, dbs = backward(Zs, As, net.coefs, acts, output_delta(As[-1], Y, sample_weight))
+    dZ = output_delta(As[-1], Y, sample_weight,
+                      out=None if workspace is None else workspace.dZ[-1][:X.shape[0]])
+    dWs, dbs = backward(Zs, As, net.coefs, acts, dZ, workspace)
     if alpha:
         # The penalty is shared out over the samples; with weights, over their
         # sum, so that a weight of 2 means the same as a repeated sample.
@@ -255,6 +283,12 @@ def train_stochastic(
     no_improvement, converged, interrupted, n_iter = 0, False, False, 0
     indices = np.arange(m)
     watch_validation = settings.early_stopping and validation is not None
+    # Every batch is computed in the same buffers; mini-batches are gathered
+    # into them by index, so the data itself is never copied or reordered.
+    workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
+    if batch < m:
+        X_batch = np.empty((batch, X.shape[1]), X.dtype)
+        Y_batch = np.empty((batch, Y.shape[1]), Y.dtype)
     try:
         for epoch in range(epochs):
             if settings.shuffle and batch < m:
@@ -263,7 +297,8 @@ def train_stochastic(
             for start in range(0, m, batch):
                 if batch < m:
                     idx = indices[start:start + batch]
-                    Xb, Yb = X[idx], Y[idx]
+                    Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
+                    Yb = np.take(Y, idx, axis=0, out=Y_batch[:len(idx)])
                     sw = None if sample_weight is None else sample_weight[idx]
                 else:  # full batch: no copy, no reordering
                     Xb, Yb, sw = X, Y, sample_weight
@@ -271,7 +306,7 @@ def train_stochastic(
                 # NOTE: overflow in a diverging fit is detected from the loss,
                 # not reported as a warning per operation.
                 with np.errstate(over="ignore", invalid="ignore"):
-                    loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha)
+                    loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha, workspace)
                     first_loss = loss if first_loss is None else first_loss
                     if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
                         net.params = previous  # the weights before the step that blew up

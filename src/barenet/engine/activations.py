@@ -9,7 +9,9 @@ Every activation is a pair of pure functions looked up by name in
   what backpropagation has at hand; ``Z`` is passed too so that a custom
   activation can use either.
 
-All functions keep the dtype of their input (float32 stays float32).
+All functions keep the dtype of their input (float32 stays float32).  The
+built-in ones also take ``out=``, an array to write into, so that training
+loops can reuse buffers; their results are the same either way.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Activation:
         ``forward(Z) -> A``, element-wise.
     derivative : callable
         ``derivative(Z, A) -> dA/dZ``, element-wise, same shape as ``Z``.
+    accepts_out : bool, default False
+        Whether both functions take ``out=`` (an array to write into).
 
     Examples
     --------
@@ -47,18 +51,39 @@ class Activation:
     """
 
     name: str
-    forward: Callable[[Array], Array]
-    derivative: Callable[[Array, Array], Array]
+    forward: Callable[..., Array]
+    derivative: Callable[..., Array]
+    accepts_out: bool = False
+
+    def forward_into(self, Z: Array, out: Array) -> Array:
+        """``forward(Z)`` written into ``out``."""
+        if self.accepts_out:
+            return self.forward(Z, out=out)
+        out[...] = self.forward(Z)
+        return out
+
+    def derivative_into(self, Z: Array, A: Array, out: Array) -> Array:
+        """``derivative(Z, A)`` written into ``out``."""
+        if self.accepts_out:
+            return self.derivative(Z, A, out=out)
+        out[...] = self.derivative(Z, A)
+        return out
 
 
-def identity(Z: Array) -> Array:
+def identity(Z: Array, out: Array | None = None) -> Array:
     """Identity ``A = Z``."""
-    return Z
+    if out is None or out is Z:
+        return Z
+    np.copyto(out, Z)
+    return out
 
 
-def identity_derivative(Z: Array, A: Array) -> Array:
+def identity_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
     """Slope of the identity: ones."""
-    return np.ones_like(A)
+    if out is None:
+        return np.ones_like(A)
+    out.fill(1)
+    return out
 
 
 def sigmoid(Z: Array, out: Array | None = None) -> Array:
@@ -84,9 +109,9 @@ def sigmoid(Z: Array, out: Array | None = None) -> Array:
     return np.divide(np.where(Z >= 0, 1, E), 1 + E, out=out)
 
 
-def sigmoid_derivative(Z: Array, A: Array) -> Array:
+def sigmoid_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
     """Slope of the sigmoid from its output: ``A (1 - A)``."""
-    return A * (1 - A)
+    return np.multiply(A, np.subtract(1, A, out=out), out=out)
 
 
 def tanh(Z: Array, out: Array | None = None) -> Array:
@@ -136,32 +161,39 @@ def tanh_from_exp(Z: Array, out: Array | None = None) -> Array:
     return np.subtract(1, E, out=E)
 
 
-def relu(Z: Array) -> Array:
+def relu(Z: Array, out: Array | None = None) -> Array:
     """Rectified linear unit ``A = max(Z, 0)``."""
-    return np.maximum(Z, 0)
+    return np.maximum(Z, 0, out=out)
 
 
-def relu_derivative(Z: Array, A: Array) -> Array:
+def relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
     """Slope of relu: 1 where the unit is active, else 0."""
-    return (A > 0).astype(A.dtype)
+    if out is None:
+        return (A > 0).astype(A.dtype)
+    return np.greater(A, 0, out=out, casting="unsafe")
 
 
-def leaky_relu(Z: Array) -> Array:
+def leaky_relu(Z: Array, out: Array | None = None) -> Array:
     """Leaky relu ``A = Z`` for ``Z > 0``, else ``0.01 Z``."""
-    return np.where(Z > 0, Z, Z * LEAKY_RELU_SLOPE)
+    # NOTE: with a slope below 1 this is max(Z, 0.01 Z).
+    return np.maximum(Z, np.multiply(Z, LEAKY_RELU_SLOPE, out=out), out=out)
 
 
-def leaky_relu_derivative(Z: Array, A: Array) -> Array:
+def leaky_relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
     """Slope of leaky relu: 1 for ``Z > 0``, else 0.01."""
-    return np.where(Z > 0, 1, LEAKY_RELU_SLOPE).astype(A.dtype)
+    slope = np.where(Z > 0, 1, LEAKY_RELU_SLOPE).astype(A.dtype)
+    if out is None:
+        return slope
+    np.copyto(out, slope)
+    return out
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "identity": Activation("identity", identity, identity_derivative),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative),
-    "tanh": Activation("tanh", tanh, tanh_derivative),
-    "relu": Activation("relu", relu, relu_derivative),
-    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
+    "identity": Activation("identity", identity, identity_derivative, True),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, True),
+    "tanh": Activation("tanh", tanh, tanh_derivative, True),
+    "relu": Activation("relu", relu, relu_derivative, True),
+    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_derivative, True),
 }
 # scikit-learn's MLPClassifier calls the sigmoid "logistic".
 ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]

@@ -30,12 +30,14 @@ from .activations import identity, sigmoid
 Array = np.ndarray
 
 
-def softmax(Z: Array) -> Array:
+def softmax(Z: Array, out: Array | None = None) -> Array:
     """Row-wise softmax ``A_ik = exp(Z_ik) / sum_j exp(Z_ij)``.
 
     Parameters
     ----------
     Z : ndarray of shape (n_samples, n_classes)
+    out : ndarray of shape (n_samples, n_classes), optional
+        Array to write the result into.
 
     Returns
     -------
@@ -44,8 +46,8 @@ def softmax(Z: Array) -> Array:
     """
     # NOTE: subtracting the row maximum leaves the result unchanged and keeps
     # every exponent <= 0, so nothing overflows.
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    E = np.exp(np.subtract(Z, Z.max(axis=1, keepdims=True), out=out), out=out)
+    return np.divide(E, E.sum(axis=1, keepdims=True), out=E)
 
 
 def _weighted_mean(per_sample: Array, sample_weight: Array | None) -> float:

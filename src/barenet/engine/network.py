@@ -20,11 +20,40 @@ from .activations import Activation
 Array = np.ndarray
 
 
+class Workspace:
+    """Arrays that every forward and backward pass of up to ``batch`` samples reuses.
+
+    Passing one to :func:`forward` and :func:`backward` gives the same numbers
+    without allocating: training loops and chunked predictions make one and
+    keep it.  The arrays returned by a pass are views into it, overwritten by
+    the next pass.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``(n_features, n_hidden_1, ..., n_outputs)``.
+    batch : int
+        The most samples a pass will see.
+    dtype : dtype
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], batch: int, dtype: np.dtype | type) -> None:
+        outs = list(layer_sizes[1:])
+        self.batch = batch
+        self.Z = [np.empty((batch, n), dtype) for n in outs]
+        self.A = [np.empty((batch, n), dtype) for n in outs]
+        self.dZ = [np.empty((batch, n), dtype) for n in outs]
+        self.slope = [np.empty((batch, n), dtype) for n in outs[:-1]]
+        self.dW = [np.empty((a, b), dtype) for a, b in zip(layer_sizes[:-1], outs, strict=True)]
+        self.db = [np.empty(n, dtype) for n in outs]
+
+
 def forward(
     X: Array,
     coefs: Sequence[Array],
     intercepts: Sequence[Array],
     activations: Sequence[Activation],
+    workspace: Workspace | None = None,
 ) -> tuple[list[Array], list[Array]]:
     """Forward pass, keeping what the backward pass needs.
 
@@ -37,6 +66,9 @@ def forward(
         ``intercepts[l]`` broadcasting to ``(n_samples, n_{l+1})``.
     activations : sequence of Activation
         One per layer, the last being the output activation.
+    workspace : Workspace, optional
+        Buffers to compute in (at least ``n_samples`` rows); the results are
+        then views into it.
 
     Returns
     -------
@@ -45,11 +77,18 @@ def forward(
     As : list of ndarray
         Activations ``[X, A1, ..., AL]``; ``As[-1]`` is the network's output.
     """
+    m = X.shape[0]
     Zs, As = [], [X]
     A = X
-    for W, b, g in zip(coefs, intercepts, activations, strict=True):
-        Z = np.dot(A, W) + b
-        A = g.forward(Z)
+    for l, (W, b, g) in enumerate(zip(coefs, intercepts, activations, strict=True)):
+        if workspace is None:
+            Z = np.dot(A, W)
+            Z += b
+            A = g.forward(Z)
+        else:
+            Z = np.dot(A, W, out=workspace.Z[l][:m])
+            Z += b
+            A = g.forward_into(Z, workspace.A[l][:m])
         Zs.append(Z)
         As.append(A)
     return Zs, As
@@ -61,6 +100,7 @@ def backward(
     coefs: Sequence[Array],
     activations: Sequence[Activation],
     dZ: Array,
+    workspace: Workspace | None = None,
 ) -> tuple[list[Array], list[Array]]:
     """Backward pass: gradients of the loss for every weight and bias.
 
@@ -76,6 +116,8 @@ def backward(
         Gradient of the loss with respect to the output pre-activation, already
         divided by the number of samples (see
         :func:`barenet.engine.losses.output_delta`).
+    workspace : Workspace, optional
+        Buffers to compute in; the gradients are then views into it.
 
     Returns
     -------
@@ -88,12 +130,18 @@ def backward(
     -----
     Between layers, ``dZ[l] = (dZ[l+1] W[l]^T) * g'(Z[l])``.
     """
-    n_layers = len(coefs)
+    n_layers, m = len(coefs), dZ.shape[0]
+    ws = workspace
     dWs: list[Array] = [None] * n_layers  # type: ignore[list-item]
     dbs: list[Array] = [None] * n_layers  # type: ignore[list-item]
     for l in range(n_layers - 1, -1, -1):
-        dWs[l] = np.dot(As[l].T, dZ)
-        dbs[l] = dZ.sum(axis=0)
+        dWs[l] = np.dot(As[l].T, dZ, out=None if ws is None else ws.dW[l])
+        dbs[l] = dZ.sum(axis=0, out=None if ws is None else ws.db[l])
         if l > 0:
-            dZ = np.dot(dZ, coefs[l].T) * activations[l - 1].derivative(Zs[l - 1], As[l])
+            g = activations[l - 1]
+            if ws is None:
+                dZ = np.dot(dZ, coefs[l].T) * g.derivative(Zs[l - 1], As[l])
+            else:
+                dZ = np.dot(dZ, coefs[l].T, out=ws.dZ[l - 1][:m])
+                dZ *= g.derivative_into(Zs[l - 1], As[l], ws.slope[l - 1][:m])
     return dWs, dbs
