@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 TORCH  := torch==2.13.0
 
-.PHONY: demo test lint install torch clean
+.PHONY: demo test lint install torch bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ torch: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/barenet demo
+
+bench: $(STAMP)
+	$(BIN)/barenet bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

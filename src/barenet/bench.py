@@ -202,6 +202,18 @@ def _sklearn_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
     return run
 
 
+def _estimator_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
+                      learning_rate: float) -> Runner:
+    """barenet's estimator with the article's settings (see its docstring)."""
+    from .estimators import NeuralNetClassifier
+
+    return lambda: NeuralNetClassifier(
+        hidden_layer_sizes=(n_h,), activation="tanh", solver="sgd",
+        learning_rate_init=learning_rate, momentum=0.0, batch_size=None, alpha=0.0,
+        init="small_random", random_state=2, max_iter=iterations, n_iter_no_change=None,
+    ).fit(X, y)
+
+
 def _torch_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
                   learning_rate: float, seed: int = 2) -> Runner | str:
     """PyTorch on the CPU as a user would write it, from barenet's initial weights.
@@ -269,6 +281,7 @@ def _w1(quick: bool) -> Case:
     XT, Y = X.T, y.reshape(1, -1)
     systems: dict[str, Runner | str] = {
         "barenet nn_model": lambda: shallow.nn_model(XT, Y, n_h, iterations, lr),
+        "barenet NeuralNetClassifier": _estimator_runner(X, y, n_h, iterations, lr),
         "article code": lambda: naive_nn_model(XT, Y, n_h, iterations, lr),
         "scikit-learn MLPClassifier": _sklearn_runner(X, y, n_h, iterations, lr),
         "PyTorch (CPU, autograd, 1 thread)": _torch_runner(X, y, n_h, iterations, lr),
@@ -339,14 +352,21 @@ def _cost(XT: np.ndarray, Y: np.ndarray, parameters: dict) -> float:
 
 
 WORKLOADS: dict[str, Callable[[bool], Case]] = {"W1": _w1, "W2": _w2}
-"""Workload id -> ``prepare(quick) -> Case``; SPEC §4 names the ids."""
+"""Workload id -> ``prepare(quick) -> Case``; SPEC §4 names the ids (W3 and W4
+come from :mod:`barenet.bench_scale`)."""
+
+
+def _register_scale() -> None:
+    from .bench_scale import w3, w4
+
+    WORKLOADS.update({"W3": w3, "W4": w4})
 
 
 # --------------------------------------------------------------------------- running
 
 
 def run_bench(
-    workloads: Sequence[str] = ("W1", "W2"),
+    workloads: Sequence[str] = ("W1", "W2", "W3", "W4"),
     quick: bool = False,
     repeats: int | None = None,
     echo: Callable[[str], None] = print,
@@ -376,6 +396,7 @@ def run_bench(
         reference's: above 1 means barenet is faster) and ``check``.  Plain
         types only, ready for ``json.dumps``.
     """
+    _register_scale()
     unknown = [w for w in workloads if w not in WORKLOADS]
     if unknown:
         raise ValueError(f"unknown workload {unknown[0]!r}; choose from {', '.join(WORKLOADS)}")

@@ -409,6 +409,37 @@ def _run_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bench", help="the benchmark workloads against PyTorch, MLPClassifier and the "
+        "article's code, side by side",
+        description="Time SPEC's workloads W1-W4 for barenet and its peers in this one "
+        "process, interleaved, and print medians and ratios (above 1: barenet is faster). "
+        "PyTorch columns say 'not installed' when it is absent.")
+    p.add_argument("workloads", nargs="*", default=["W1", "W2", "W3", "W4"],
+                   metavar="WORKLOAD", help="W1 W2 W3 W4 (default: all)")
+    p.add_argument("--quick", action="store_true", help="a short smoke run (rough figures)")
+    p.add_argument("--repeats", type=_positive_int, default=None, metavar="N",
+                   help="rounds per workload (default: each workload's own)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.set_defaults(run=_run_bench)
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from .bench import format_table, run_bench
+
+    echo = (lambda line: print(line, file=sys.stderr)) if args.json else print
+    result = run_bench(args.workloads, quick=args.quick, repeats=args.repeats, echo=echo)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print()
+        print(format_table(result))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``barenet`` argument parser with its sub-commands."""
     parser = _Parser(
@@ -420,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_predict(sub)
     _add_sweep(sub)
+    _add_bench(sub)
     _add_playground(sub)
     return parser
 

@@ -294,32 +294,31 @@ def train_stochastic(
             if settings.shuffle and batch < m:
                 rng.shuffle(indices)
             epoch_loss = 0.0
-            for start in range(0, m, batch):
-                if batch < m:
-                    idx = indices[start:start + batch]
-                    Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
-                    Yb = np.take(Y, idx, axis=0, out=Y_batch[:len(idx)])
-                    sw = None if sample_weight is None else sample_weight[idx]
-                else:  # full batch: no copy, no reordering
-                    Xb, Yb, sw = X, Y, sample_weight
-                params = net.params
-                # NOTE: overflow in a diverging fit is detected from the loss,
-                # not reported as a warning per operation.
-                with np.errstate(over="ignore", invalid="ignore"):
+            # NOTE: overflow in a diverging fit is detected from the loss, not
+            # reported as a warning per operation.
+            with np.errstate(over="ignore", invalid="ignore"):
+                for start in range(0, m, batch):
+                    if batch < m:
+                        idx = indices[start:start + batch]
+                        Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
+                        Yb = np.take(Y, idx, axis=0, out=Y_batch[:len(idx)])
+                        sw = None if sample_weight is None else sample_weight[idx]
+                    else:  # full batch: no copy, no reordering
+                        Xb, Yb, sw = X, Y, sample_weight
+                    params = net.params
                     loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha, workspace)
                     first_loss = loss if first_loss is None else first_loss
+                    # NOTE: a step to non-finite weights shows in the next loss;
+                    # that check rolls back past it (the end of the fit checks too).
                     if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
                         net.params = previous  # the weights before the step that blew up
                         raise _Diverged(loss)
                     optimizer.learning_rate = schedule.at(samples_seen)
                     grads = clip_by_norm(grads, settings.max_grad_norm)
                     net.params = optimizer.step(params, grads)
-                if not all(np.all(np.isfinite(p)) for p in net.params):
-                    net.params = params
-                    raise _Diverged(np.inf)
-                previous = params
-                samples_seen += Xb.shape[0]
-                epoch_loss += loss * Xb.shape[0]
+                    previous = params
+                    samples_seen += Xb.shape[0]
+                    epoch_loss += loss * Xb.shape[0]
             n_iter += 1
             epoch_loss /= m
             history.loss.append(epoch_loss)
@@ -351,6 +350,9 @@ def train_stochastic(
                 else:
                     converged = True
                     break
+        if not all(np.all(np.isfinite(p)) for p in net.params):
+            net.params = previous
+            raise _Diverged(np.inf)
     except _Diverged as exc:
         raise DivergenceError(
             f"training diverged at epoch {n_iter + 1}: the loss went from {first_loss:.4g} "

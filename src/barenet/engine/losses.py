@@ -50,9 +50,11 @@ def softmax(Z: Array, out: Array | None = None) -> Array:
     return np.divide(E, E.sum(axis=1, keepdims=True), out=E)
 
 
-def _weighted_mean(per_sample: Array, sample_weight: Array | None) -> float:
+def _mean_over_samples(per_entry: Array, sample_weight: Array | None) -> float:
+    """Sum over outputs, (weighted) mean over samples, of an ``(m, k)`` or ``(m,)`` array."""
     if sample_weight is None:
-        return float(np.mean(per_sample))
+        return float(per_entry.sum()) / per_entry.shape[0]
+    per_sample = per_entry.sum(axis=1) if per_entry.ndim == 2 else per_entry
     return float(np.dot(per_sample, sample_weight) / np.sum(sample_weight))
 
 
@@ -79,7 +81,7 @@ def binary_log_loss(Y: Array, A: Array, sample_weight: Array | None = None) -> f
     # normal number changes nothing where the textbook value is finite.
     tiny = np.finfo(A.dtype).tiny if A.dtype.kind == "f" else np.finfo(float).tiny
     per_entry = Y * np.log(np.maximum(A, tiny)) + (1 - Y) * np.log(np.maximum(1 - A, tiny))
-    return -_weighted_mean(per_entry.sum(axis=1), sample_weight)
+    return -_mean_over_samples(per_entry, sample_weight)
 
 
 def binary_log_loss_from_logits(
@@ -103,7 +105,7 @@ def binary_log_loss_from_logits(
     float
     """
     per_entry = np.logaddexp(0, Z) - Y * Z
-    return _weighted_mean(per_entry.sum(axis=1), sample_weight)
+    return _mean_over_samples(per_entry, sample_weight)
 
 
 def categorical_log_loss_from_logits(
@@ -125,7 +127,7 @@ def categorical_log_loss_from_logits(
     -------
     float
     """
-    return _weighted_mean(-(Y * log_softmax(Z)).sum(axis=1), sample_weight)
+    return -_mean_over_samples(Y * log_softmax(Z), sample_weight)
 
 
 def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> float:
@@ -140,7 +142,7 @@ def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> flo
     -------
     float
     """
-    return _weighted_mean(((Z - Y) ** 2).sum(axis=1) / 2, sample_weight)
+    return _mean_over_samples((Z - Y) ** 2, sample_weight) / 2
 
 
 def output_delta(

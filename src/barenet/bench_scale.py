@@ -1,0 +1,214 @@
+"""Benchmark workloads at scale (SPEC §4): W3 training and W4 inference on a million points.
+
+W3: 1,000,000 points of gaussian quantiles, a 2-64-64-1 tanh network, one
+epoch of mini-batch SGD (batch 1024), float32.  W4: predicted probabilities
+of the W3 network for the same million points.  Peers: PyTorch on the CPU
+(the same loop, on as many threads as NumPy's BLAS) and scikit-learn's
+``MLPClassifier``.  Also measured here: the machine's matrix-multiply peak,
+which sets a floor under W3's epoch, and barenet's peak traced memory.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+from .bench import NOT_INSTALLED, Case, Runner
+
+HIDDEN = (64, 64)
+BATCH = 1024
+LEARNING_RATE = 0.05
+
+
+def _data(quick: bool) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import make_gaussian_quantiles
+
+    n = 100_000 if quick else 1_000_000
+    X, y = make_gaussian_quantiles(n_samples=n, n_features=2, n_classes=2, random_state=0)
+    return X.astype(np.float32), y
+
+
+def _barenet_model():
+    from .estimators import NeuralNetClassifier
+
+    return NeuralNetClassifier(HIDDEN, activation="tanh", solver="sgd", batch_size=BATCH,
+                               learning_rate_init=LEARNING_RATE, momentum=0.0, alpha=0.0,
+                               max_iter=1, n_iter_no_change=None, dtype="float32",
+                               random_state=0)
+
+
+def _sklearn_model():
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(HIDDEN, activation="tanh", solver="sgd", batch_size=BATCH,
+                         learning_rate_init=LEARNING_RATE, momentum=0.0, alpha=0.0,
+                         max_iter=1, n_iter_no_change=2, tol=0.0, shuffle=True,
+                         random_state=0)
+
+
+def blas_threads() -> int:
+    """Threads NumPy's BLAS uses (what PyTorch gets too, for a fair comparison)."""
+    from threadpoolctl import threadpool_info
+
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    return int(pools[0]["num_threads"]) if pools else 1
+
+
+def _torch_modules(n_features: int):
+    import torch
+
+    layers: list = []
+    sizes = [n_features, *HIDDEN]
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [torch.nn.Linear(a, b), torch.nn.Tanh()]
+    return torch.nn.Sequential(*layers, torch.nn.Linear(sizes[-1], 1))
+
+
+def _torch_train(X: np.ndarray, y: np.ndarray) -> Runner | str:
+    """One epoch of mini-batch SGD in PyTorch, the loop a user would write."""
+    try:
+        import torch
+    except ImportError:
+        return NOT_INSTALLED
+    Xt = torch.from_numpy(X)
+    yt = torch.from_numpy(y.astype(np.float32)).reshape(-1, 1)
+
+    def run():
+        torch.set_num_threads(blas_threads())
+        torch.manual_seed(0)
+        model = _torch_modules(X.shape[1])
+        optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+        loss_fn = torch.nn.BCEWithLogitsLoss()
+        order = torch.randperm(len(Xt))
+        for start in range(0, len(Xt), BATCH):
+            idx = order[start:start + BATCH]
+            optimizer.zero_grad()
+            loss = loss_fn(model(Xt[idx]), yt[idx])
+            loss.backward()
+            optimizer.step()
+        return model
+
+    return run
+
+
+def _sklearn_fit(X: np.ndarray, y: np.ndarray) -> Runner:
+    from sklearn.exceptions import ConvergenceWarning
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return _sklearn_model().fit(X, y)
+
+    return run
+
+
+def w3(quick: bool) -> Case:
+    """W3: one epoch of mini-batch SGD on a million points, float32."""
+    X, y = _data(quick)
+    systems: dict[str, Runner | str] = {
+        "barenet NeuralNetClassifier": lambda: _barenet_model().fit(X, y),
+        "PyTorch (CPU, same threads)": _torch_train(X, y),
+        "scikit-learn MLPClassifier": _sklearn_fit(X, y),
+    }
+
+    def check(outputs: dict[str, object]) -> dict:
+        accuracy = float(outputs["barenet NeuralNetClassifier"].score(X[:50_000], y[:50_000]))
+        dtypes = {str(W.dtype) for W in outputs["barenet NeuralNetClassifier"].coefs_}
+        peak, data = traced_peak(X, y), X.nbytes + y.nbytes
+        floor = epoch_flops(len(X)) / gemm_peak()
+        return {"ok": dtypes == {"float32"} and accuracy > 0.6,
+                "message": (f"after one epoch barenet's accuracy is {accuracy:.3f}, weights "
+                            f"{'/'.join(sorted(dtypes))}; peak traced memory during fit "
+                            f"{peak / 2**20:.1f} MiB for {data / 2**20:.1f} MiB of data; "
+                            f"GEMM-peak floor for the epoch {floor:.3f} s"),
+                "accuracy": accuracy, "peak_traced_bytes": peak, "data_bytes": data,
+                "floor_s": floor, "gemm_gflops": gemm_peak() / 1e9}
+
+    return Case(f"{len(X):,} points, 2-64-64-1 tanh, SGD batch {BATCH}, one epoch, float32",
+                1, systems, "barenet NeuralNetClassifier", check=check,
+                repeats=3 if quick else 5)
+
+
+def w4(quick: bool) -> Case:
+    """W4: predicted probabilities of the W3 network for a million points."""
+    X, y = _data(quick)
+    ours = _barenet_model().fit(X[:20_000], y[:20_000])
+    theirs = _sklearn_fit(X[:20_000], y[:20_000])()
+    systems: dict[str, Runner | str] = {
+        "barenet NeuralNetClassifier": lambda: ours.predict_proba(X),
+        "scikit-learn MLPClassifier": lambda: theirs.predict_proba(X),
+    }
+    try:
+        import torch
+    except ImportError:
+        systems["PyTorch (CPU, same threads)"] = NOT_INSTALLED
+    else:
+        model = _torch_modules(X.shape[1])
+        with torch.no_grad():
+            for i, (W, b) in enumerate(zip(ours.coefs_, ours.intercepts_, strict=True)):
+                model[2 * i].weight.copy_(torch.from_numpy(W.T.copy()))
+                model[2 * i].bias.copy_(torch.from_numpy(b))
+        Xt = torch.from_numpy(X)
+
+        def torch_predict():
+            torch.set_num_threads(blas_threads())
+            with torch.no_grad():
+                return torch.sigmoid(model(Xt)).numpy()
+
+        systems["PyTorch (CPU, same threads)"] = torch_predict
+
+    def check(outputs: dict[str, object]) -> dict:
+        ours_p = outputs["barenet NeuralNetClassifier"][:, 1]
+        message = f"barenet's probabilities are {ours_p.dtype}"
+        ok = ours_p.dtype == np.float32
+        theirs = outputs.get("PyTorch (CPU, same threads)")
+        if isinstance(theirs, np.ndarray):
+            diff = float(np.abs(theirs[:, 0] - ours_p).max())
+            ok = ok and diff < 1e-4
+            message += f" and equal PyTorch's to {diff:.1e}"
+        return {"ok": bool(ok), "message": message}
+
+    return Case(f"predict_proba for {len(X):,} points with the W3 network (float32)", 1,
+                systems, "barenet NeuralNetClassifier", check=check, repeats=3 if quick else 5)
+
+
+def epoch_flops(n_samples: int) -> float:
+    """Floating-point operations of one W3 epoch: forward and backward matrix products."""
+    sizes = [2, *HIDDEN, 1]
+    forward = sum(2 * a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    return 3.0 * forward * n_samples  # backward: two products per layer
+
+
+_PEAK: list[float] = []
+
+
+def gemm_peak() -> float:
+    """The machine's float32 matrix-multiply rate (FLOP/s), best of a few 1024³ products."""
+    if not _PEAK:
+        rng = np.random.default_rng(0)
+        A = rng.standard_normal((1024, 1024), dtype=np.float32)
+        B = rng.standard_normal((1024, 1024), dtype=np.float32)
+        C = np.empty_like(A)
+        np.dot(A, B, out=C)
+        best = min(_timed(lambda: np.dot(A, B, out=C)) for _ in range(5))
+        _PEAK.append(2 * 1024**3 / best)
+    return _PEAK[0]
+
+
+def _timed(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def traced_peak(X: np.ndarray, y: np.ndarray) -> int:
+    """Peak memory (bytes) that Python and NumPy allocate during one W3 fit."""
+    tracemalloc.start()
+    try:
+        _barenet_model().fit(X, y)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
