@@ -102,3 +102,35 @@ def test_workloads_are_a_registry(monkeypatch):
 def test_bad_arguments_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         bench.run_bench(echo=lambda line: None, **kwargs)
+
+
+def test_scale_workloads_run_and_check(monkeypatch):
+    """W3/W4 on a small stand-in for the million points: structure and checks, no timing."""
+    import barenet.bench_scale as scale
+    from barenet.bench import run_bench
+
+    small = scale._data(True)
+    monkeypatch.setattr(scale, "_data", lambda quick: (small[0][:6000], small[1][:6000]))
+    result = run_bench(["W3", "W4"], quick=True, repeats=1, echo=lambda s: None)
+    w3, w4 = result["workloads"]["W3"], result["workloads"]["W4"]
+    assert w3["reference"] == "barenet NeuralNetClassifier"
+    # six mini-batches learn little; the check still reports dtype, memory and floor
+    assert "weights float32" in w3["check"]["message"] and 0 <= w3["check"]["accuracy"] <= 1
+    assert 0 < w3["check"]["floor_s"] and w3["check"]["gemm_gflops"] > 0
+    # the data itself is never copied: traced peak well under the data plus buffers
+    assert w3["check"]["peak_traced_bytes"] < w3["check"]["data_bytes"] + 4 * 2**20
+    assert w4["check"]["ok"], w4["check"]["message"]
+    assert set(w4["systems"]) >= {"barenet NeuralNetClassifier", "scikit-learn MLPClassifier"}
+
+
+def test_bench_command_json(capsys):
+    import json
+
+    from barenet.cli import main
+
+    assert main(["bench", "W1", "--quick", "--repeats", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    w1 = result["workloads"]["W1"]
+    assert "barenet NeuralNetClassifier" in w1["systems"]
+    assert w1["check"]["ok"]
+    assert main(["bench", "W9"]) == 2
