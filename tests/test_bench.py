@@ -19,7 +19,7 @@ def no_torch(monkeypatch):
 
 def test_quick_bench_reports_every_workload_and_ratio(no_torch):
     lines = []
-    result = bench.run_bench(quick=True, repeats=1, echo=lines.append)
+    result = bench.run_bench(("W1", "W2"), quick=True, repeats=1, echo=lines.append)
     json.dumps(result)  # plain types only
     assert result["quick"] is True and result["environment"]["torch"] == bench.NOT_INSTALLED
     assert set(result["workloads"]) == {"W1", "W2"}
