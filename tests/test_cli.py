@@ -14,7 +14,7 @@ from barenet import datasets, shallow
 from barenet.cli import main
 from barenet.demo import run_demo
 
-FIGURES = ("data", "baseline", "network", "cost", "sweep")
+FIGURES = ("data", "baseline", "network", "cost", "units", "graph", "sweep")
 
 
 def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
@@ -47,9 +47,54 @@ def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
     for name in FIGURES:
         assert f"]({name}.png)" in report
     assert "| 4 |" in report and "Cost after iteration 1000:" in report
-    assert "Wrote 6 files" in text
+    assert "Wrote 9 files" in text
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{n}.png" for n in FIGURES] + ["report.md"])  # no temporary files left
+        [f"{n}.png" for n in FIGURES] + ["report.md", "report.html"])  # no temporary files
+
+
+def test_demo_animation_and_self_contained_html_report(tmp_path):
+    import base64
+    import io
+    from html.parser import HTMLParser
+
+    from PIL import Image
+
+    result = run_demo(iterations=400, sizes=(2,), cv=2, out=tmp_path, animate=True,
+                      echo=lambda s: None)
+    with Image.open(result.files["animation"]) as gif:
+        assert gif.n_frames == 41  # every 10th of 400 iterations, and the last
+        gif.seek(0)
+        first = np.asarray(gif.convert("RGB"), dtype=float)
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB"), dtype=float)
+    assert np.abs(first - last).mean() > 1  # the boundary moved
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.images, self.open = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.images.append(dict(attrs)["src"])
+            elif tag not in ("meta",):
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.open and self.open.pop() == tag, tag  # well nested
+
+    page = Page()
+    page.feed((tmp_path / "report.html").read_text())
+    assert not [t for t in page.open if t != "html"]
+    assert len(page.images) == len(FIGURES) + 1  # every figure and the animation
+    assert all(src.startswith("data:image/") for src in page.images)
+    gif_src = next(src for src in page.images if src.startswith("data:image/gif"))
+    embedded = base64.b64decode(gif_src.split(",", 1)[1])
+    assert embedded == result.files["animation"].read_bytes()
+    with Image.open(io.BytesIO(embedded)) as again:
+        assert again.n_frames == 41
+    md = (tmp_path / "report.md").read_text()
+    assert "](training.gif)" in md and "barenet demo --dataset gaussian_quantiles" in md
 
 
 def test_default_network_beats_the_baseline_widely(tmp_path):

@@ -90,6 +90,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
                    help="cross-validation folds for held-out accuracy (default: 5)")
     p.add_argument("--out", default="barenet-demo", metavar="DIR",
                    help="output folder (default: barenet-demo/)")
+    p.add_argument("--animate", action="store_true",
+                   help="also write training.gif: the boundary as the network trains")
     p.set_defaults(run=_run_demo)
 
 
@@ -98,7 +100,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     run_demo(dataset=args.dataset, hidden=args.hidden, iterations=args.iterations,
              learning_rate=args.learning_rate, seed=args.seed, sizes=args.sizes,
-             out=args.out, cv=args.cv)
+             out=args.out, cv=args.cv, animate=args.animate)
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__, datasets, shallow
-from ._files import atomic_write
+from .report import Section, write_reports
 
 ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
 
@@ -76,6 +76,12 @@ def _predictor(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.n
     return lambda X: shallow.predict(parameters, X.T).ravel()
 
 
+def _scores(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """Probability of class 1, for a snapshot (the parameters are copied)."""
+    p = {k: v.copy() for k, v in parameters.items()}
+    return lambda X: shallow.forward_propagation(X.T, p)[0].ravel()
+
+
 def run_demo(
     dataset: str = "gaussian_quantiles",
     hidden: int = 4,
@@ -85,6 +91,7 @@ def run_demo(
     sizes: Sequence[int] = ARTICLE_SIZES,
     out: str | Path = "barenet-demo",
     cv: int = 5,
+    animate: bool = False,
     echo: Callable[[str], None] = print,
 ) -> DemoResult:
     """Run the article end to end and write its figures and report.
@@ -108,6 +115,9 @@ def run_demo(
         Folder for the figures and ``report.md``.
     cv : int, default 5
         Cross-validation folds for the held-out accuracy.
+    animate : bool, default False
+        Also write ``training.gif``: the boundary as training goes, from
+        snapshots taken by ``nn_model``'s callback during the one fit.
     echo : callable, default print
         Where the article's lines go.
 
@@ -152,10 +162,15 @@ def run_demo(
     costs: list[float] = []
     Y = y.reshape(1, -1)
 
+    frames: list[plot.Frame] = []
+    frame_every = max(1, iterations // 40)
+
     def record(i: int, parameters: dict, A2: np.ndarray) -> None:
         if i % every == 0 or i % 1000 == 0:  # the curve, and the printed lines
             cost_iterations.append(i)
             costs.append(shallow.compute_cost(A2, Y))
+        if animate and (i % frame_every == 0 or i == iterations - 1):
+            frames.append(plot.Frame(i, _scores(parameters), shallow.compute_cost(A2, Y)))
 
     parameters = _fit_network(X, y, hidden, iterations, learning_rate, init_seed,
                               print_cost=True, callback=record)
@@ -169,6 +184,11 @@ def run_demo(
         plot.plot_cost(costs, iterations=cost_iterations,
                        title=f"Cost, hidden layer size {hidden}"),
         out / "cost.png")
+    files["units"] = plot.save_figure(plot.plot_hidden_units(parameters, X, y), out / "units.png")
+    files["graph"] = plot.save_figure(plot.plot_network(parameters), out / "graph.png")
+    if animate:
+        files["animation"] = plot.write_animation(frames, X, y, out / "training.gif",
+                                                  title=title, unit="iteration")
 
     # The sweep: the article's training accuracy, and held-out accuracy.
     folds = list(StratifiedKFold(cv, shuffle=True, random_state=fold_seed).split(X, y))
@@ -206,7 +226,8 @@ def run_demo(
                 "data seed": data_kw.get("random_state", "dataset default"),
                 "weight seed": init_seed, "fold seed": fold_seed}
     result.seconds = time.perf_counter() - start
-    files["report"] = write_report(result, settings, out / "report.md")
+    files.update(write_reports("barenet demo: a neural network from scratch",
+                               _sections(result, settings), out))
     echo(f"Wrote {len(files)} files to {out}/ in {result.seconds:.1f} s")
     return result
 
@@ -253,65 +274,47 @@ def _verdict(rows: Sequence[SweepRow]) -> str:
     return text
 
 
-def write_report(result: DemoResult, settings: dict, path: Path) -> Path:
-    """Write ``report.md`` beside the figures; return its path."""
+def _sections(result: DemoResult, settings: dict) -> list[Section]:
+    """What the report says, section by section."""
     import matplotlib
     import sklearn
 
-    rel = {k: p.name for k, p in result.files.items()}
-    table = ["| hidden units | train accuracy | held-out accuracy | fit time |",
-             "| ---: | ---: | ---: | ---: |"]
-    table += [f"| {r.n_h} | {r.train_accuracy:.1f}% | {r.heldout_mean:.1f}% ± "
-              f"{r.heldout_std:.1f} | {r.seconds:.1f} s |" for r in result.sweep]
+    f = result.files
     printed = zip(result.cost_iterations, result.costs, strict=True)
     cost_lines = [f"Cost after iteration {i}: {c:f}" for i, c in printed if i % 1000 == 0]
-    text = f"""# barenet demo: a neural network from scratch
-
-## Settings
-
-{chr(10).join(f"- {k}: `{v}`" for k, v in settings.items())}
-- versions: barenet {__version__}, NumPy {np.__version__}, scikit-learn {sklearn.__version__}, \
-matplotlib {matplotlib.__version__}, Python {sys.version.split()[0]} ({platform.system()})
-- reproduce: `barenet demo --dataset {settings['dataset']} --hidden {settings['hidden']} \
---iterations {settings['iterations']} --learning-rate {settings['learning_rate']}\
-{'' if settings['seed'] is None else f" --seed {settings['seed']}"}`
-
-## Data
-
-{result.n_samples} points, two classes that no straight line separates.
-
-![data]({rel['data']})
-
-## Baseline: logistic regression
-
-Training accuracy **{result.baseline_accuracy:.1f}%**: a linear boundary cannot follow the classes.
-
-![baseline]({rel['baseline']})
-
-## The network: 2 → {settings['hidden']} tanh → 1 sigmoid
-
-```
-{chr(10).join(cost_lines)}
-```
-
-Training accuracy **{result.network_accuracy:.1f}%**.
-
-![network]({rel['network']})
-
-![cost]({rel['cost']})
-
-## Hidden-layer size
-
-Training accuracy is the article's figure (trained and scored on all points); held-out \
-accuracy is the mean ± standard deviation over {settings['cv']} stratified folds, each \
-scored by a network that never saw it.
-
-{chr(10).join(table)}
-
-{_verdict(result.sweep)}
-
-![sweep]({rel['sweep']})
-
-Total run time: {result.seconds:.1f} s.
-"""
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    again = (f"barenet demo --dataset {settings['dataset']} --hidden {settings['hidden']} "
+             f"--iterations {settings['iterations']} --learning-rate "
+             f"{settings['learning_rate']}"
+             + ("" if settings["seed"] is None else f" --seed {settings['seed']}"))
+    versions = (f"versions: barenet {__version__}, NumPy {np.__version__}, scikit-learn "
+                f"{sklearn.__version__}, matplotlib {matplotlib.__version__}, Python "
+                f"{sys.version.split()[0]} ({platform.system()})")
+    network = [("code", "\n".join(cost_lines)),
+               ("p", f"Training accuracy **{result.network_accuracy:.1f}%**."),
+               ("figure", f["network"], "decision boundary"), ("figure", f["cost"], "cost")]
+    if "animation" in f:
+        network.append(("figure", f["animation"], "training animation"))
+    network += [("p", "What each hidden unit computes over the plane, and the weights:"),
+                ("figure", f["units"], "hidden units"), ("figure", f["graph"], "network")]
+    table = [[str(r.n_h), f"{r.train_accuracy:.1f}%",
+              f"{r.heldout_mean:.1f}% ± {r.heldout_std:.1f}", f"{r.seconds:.1f} s"]
+             for r in result.sweep]
+    return [
+        Section("Settings", [("list", [f"{k}: `{v}`" for k, v in settings.items()]
+                              + [versions, f"reproduce: `{again}`"])]),
+        Section("Data", [("p", f"{result.n_samples} points, two classes that no straight "
+                               "line separates."), ("figure", f["data"], "data")]),
+        Section("Baseline: logistic regression", [
+            ("p", f"Training accuracy **{result.baseline_accuracy:.1f}%**: a linear boundary "
+                  "cannot follow the classes."), ("figure", f["baseline"], "baseline")]),
+        Section(f"The network: 2 → {settings['hidden']} tanh → 1 sigmoid", network),
+        Section("Hidden-layer size", [
+            ("p", "Training accuracy is the article's figure (trained and scored on all "
+                  "points); held-out accuracy is the mean ± standard deviation over "
+                  f"{settings['cv']} stratified folds, each scored by a network that never "
+                  "saw it."),
+            ("table", ["hidden units", "train accuracy", "held-out accuracy", "fit time"],
+             table),
+            ("p", _verdict(result.sweep)), ("figure", f["sweep"], "sweep"),
+            ("p", f"Total run time: {result.seconds:.1f} s.")]),
+    ]
