@@ -6,22 +6,9 @@ import numpy as np
 import pytest
 
 from barenet.engine import activations, initializers, losses, network, optimizers
+from barenet.gradcheck import central_difference
 
 BUILTIN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
-
-
-def central_difference(f, x, h=1e-6):
-    """Numerical gradient of the scalar function f at x (x is modified and restored)."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        up = f()
-        x[idx] = old - h
-        down = f()
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * h)
-    return grad
 
 
 def rel_error(a, b):

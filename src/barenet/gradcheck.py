@@ -26,6 +26,35 @@ Array = np.ndarray
 __all__ = ["GradientReport", "check_gradients", "relative_error"]
 
 
+def central_difference(loss: Any, theta: Array, epsilon: float = 1e-6) -> Array:
+    """Numerical gradient of ``loss()`` with respect to the array ``theta``.
+
+    ``(loss(theta + e) - loss(theta - e)) / (2 epsilon)`` entry by entry;
+    ``theta`` is changed in place and restored.
+
+    Parameters
+    ----------
+    loss : callable
+        ``loss() -> float``, reading ``theta``.
+    theta : ndarray
+    epsilon : float, default 1e-6
+
+    Returns
+    -------
+    ndarray shaped like ``theta``
+    """
+    estimate = np.empty_like(theta)
+    for idx in np.ndindex(theta.shape):
+        old = theta[idx]
+        theta[idx] = old + epsilon
+        up = loss()
+        theta[idx] = old - epsilon
+        down = loss()
+        theta[idx] = old
+        estimate[idx] = (up - down) / (2 * epsilon)
+    return estimate
+
+
 def relative_error(analytic: Array, numeric: Array) -> float:
     """Relative error of two gradient arrays.
 
@@ -218,15 +247,7 @@ def check_gradients(
     labels = [f"{names[0]}[{i}]" for i in range(n)] + [f"{names[1]}[{i}]" for i in range(n)]
     analytic, numeric, errors = {}, {}, {}
     for label, theta, grad in zip(labels, net.params, grads, strict=True):
-        estimate = np.empty_like(theta)
-        for idx in np.ndindex(theta.shape):
-            old = theta[idx]
-            theta[idx] = old + epsilon
-            up = loss()
-            theta[idx] = old - epsilon
-            down = loss()
-            theta[idx] = old
-            estimate[idx] = (up - down) / (2 * epsilon)
+        estimate = central_difference(loss, theta, epsilon)
         analytic[label], numeric[label] = grad, estimate
         errors[label] = relative_error(grad, estimate)
     return GradientReport(errors, analytic, numeric, value, epsilon)
