@@ -117,8 +117,8 @@ def test_scale_workloads_run_and_check(monkeypatch):
     # six mini-batches learn little; the check still reports dtype, memory and floor
     assert "weights float32" in w3["check"]["message"] and 0 <= w3["check"]["accuracy"] <= 1
     assert 0 < w3["check"]["floor_s"] and w3["check"]["gemm_gflops"] > 0
-    # the data itself is never copied: traced peak well under the data plus buffers
-    assert w3["check"]["peak_traced_bytes"] < w3["check"]["data_bytes"] + 4 * 2**20
+    # the data itself is never copied: traced peak under the data plus the buffers
+    assert w3["check"]["peak_traced_bytes"] < w3["check"]["data_bytes"] + 3 * 2**20
     assert w4["check"]["ok"], w4["check"]["message"]
     assert set(w4["systems"]) >= {"barenet NeuralNetClassifier", "scikit-learn MLPClassifier"}
 

@@ -491,9 +491,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             raise ValueError(
                 f"Unknown label type: y looks like {kind!r} targets; NeuralNetClassifier "
                 "needs class labels (use NeuralNetRegressor for continuous targets)")
+        labels = None if kind == "multilabel-indicator" else unique_labels(y)
         if first:
             binarizer = LabelBinarizer()
-            binarizer.fit(y if classes is None or kind == "multilabel-indicator" else classes)
+            binarizer.fit(y if labels is None else labels if classes is None else classes)
             if len(binarizer.classes_) < 2:
                 raise ValueError(
                     f"y has only one class ({binarizer.classes_[0]!r}); a classifier needs "
@@ -506,14 +507,22 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             raise ValueError(
                 f"classes={list(classes)!r} differs from the classes of the first call "
                 f"({self.classes_.tolist()}); pass the same classes, or fit a new model")
-        if self._output_name != "multilabel":
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
-            if unseen.size:
-                raise ValueError(
-                    f"y has labels {unseen.tolist()} the model has not seen: its classes are "
-                    f"{self.classes_.tolist()}; pass every class with classes= on the first "
-                    "call to partial_fit, or fit a new model")
-        return self._label_binarizer.transform(y).astype(self._dtype())
+        dtype = self._dtype()
+        if self._output_name == "multilabel":
+            return self._label_binarizer.transform(y).astype(dtype)
+        unseen = np.setdiff1d(labels, self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y has labels {unseen.tolist()} the model has not seen: its classes are "
+                f"{self.classes_.tolist()}; pass every class with classes= on the first "
+                "call to partial_fit, or fit a new model")
+        # NOTE: encoded directly rather than through LabelBinarizer.transform,
+        # whose intermediate copies cost several times the labels' own size.
+        if self._output_name == "binary":
+            return (y == self.classes_[1]).astype(dtype).reshape(-1, 1)
+        Y = np.zeros((len(y), len(self.classes_)), dtype)
+        Y[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1
+        return Y
 
     def _sample_weight(self, y, sample_weight, X, incremental):
         sw = super()._sample_weight(y, sample_weight, X, incremental)
