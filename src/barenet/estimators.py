@@ -37,6 +37,21 @@ Array = np.ndarray
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
+# Data larger than memory is read this many mini-batches at a time.
+STREAM_BLOCK_BATCHES = 64
+# Memory-mapped arrays from this size on are streamed (smaller ones are loaded).
+STREAM_MIN_BYTES = 32 * 2**20
+
+
+def _out_of_core(X: Any, dtype: type) -> bool:
+    """Whether to stream ``X`` rather than load it: a Dask array, or a memory-mapped
+    array of at least :data:`STREAM_MIN_BYTES` already in the model's dtype (any
+    other would have to be converted, which copies it)."""
+    if hasattr(X, "dask") and hasattr(X, "compute"):
+        return True
+    return isinstance(X, np.memmap) and X.dtype == dtype and X.nbytes >= STREAM_MIN_BYTES
+
+
 class _BaseNeuralNet(BaseEstimator):
     """What the classifier and the regressor share: parameters, fitting, the network."""
 
@@ -220,25 +235,32 @@ class _BaseNeuralNet(BaseEstimator):
         first = not fitted or not (self.warm_start or incremental)
         if incremental and self.solver == "lbfgs":
             raise ValueError("partial_fit is not available with solver='lbfgs'")
-        X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
-                             y_numeric=isinstance(self, RegressorMixin))
-        Y = self._encode_targets(y, first, classes)
+        streamed = _out_of_core(X, dtype)
+        if streamed:
+            X, y = self._check_streamed(X, y, first, dtype)
+            self._encode_targets(y, first, classes, encode=False)
+            Y = y  # raw: encoded batch by batch
+        else:
+            X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
+                                 y_numeric=isinstance(self, RegressorMixin))
+            Y = self._encode_targets(y, first, classes)
         sw = self._sample_weight(y, sample_weight, X, incremental)
+        n_outputs = self._encode(y[:1]).shape[1]
         if first:
             self._random_state = check_random_state(self.random_state)
-            net = self._new_network(X.shape[1], Y.shape[1], dtype)
+            net = self._new_network(X.shape[1], n_outputs, dtype)
             self.n_iter_, self.t_ = 0, 0
             self._optimizer = None
         else:
             net = self._network()
-            if net.coefs[-1].shape[1] != Y.shape[1]:
+            if net.coefs[-1].shape[1] != n_outputs:
                 raise ValueError(
-                    f"y has {Y.shape[1]} outputs but the model was fitted with "
+                    f"y has {n_outputs} outputs but the model was fitted with "
                     f"{net.coefs[-1].shape[1]}; fit a new model (warm_start=False)"
                 )
         self._hidden = net.hidden
         self.n_layers_ = len(net.coefs) + 1
-        self.n_outputs_ = Y.shape[1]
+        self.n_outputs_ = n_outputs
         self.out_activation_ = {"binary": "logistic", "multilabel": "logistic",
                                 "multiclass": "softmax", "regression": "identity"}[
             self._output_name]
@@ -251,10 +273,17 @@ class _BaseNeuralNet(BaseEstimator):
             validation = self._validation(Xv, self._encode_targets(yv, False))
         elif self.early_stopping and not incremental and self.solver != "lbfgs":
             # (L-BFGS does not stop early: holding data out would only waste it.)
+            if streamed:
+                raise ValueError("early stopping on data larger than memory needs "
+                                 "validation_data=(X_val, y_val): a held-out fraction "
+                                 "would be copied")
             X, Y, sw, validation = self._split(X, y, Y, sw)
         on_epoch, finish = self._epoch_callbacks(net, settings)
         try:
             if self.solver == "lbfgs":
+                if streamed:
+                    raise ValueError("solver='lbfgs' needs all the data in memory; use "
+                                     "'sgd' or 'adam' to stream it in mini-batches")
                 result = train_lbfgs(net, X, Y, sw, settings, validation=validation,
                                      on_epoch=on_epoch)
             else:
@@ -262,7 +291,9 @@ class _BaseNeuralNet(BaseEstimator):
                 result = train_stochastic(
                     net, X, Y, sw, settings, self._random_state, optimizer=optimizer,
                     validation=validation, epochs=1 if incremental else None,
-                    on_epoch=on_epoch, samples_seen=self.t_)
+                    on_epoch=on_epoch, samples_seen=self.t_,
+                    block=STREAM_BLOCK_BATCHES * settings.batch_size if streamed else None,
+                    encode=self._encode if streamed else None)
                 self._optimizer = result["optimizer"]
         finally:
             finish()
@@ -290,6 +321,35 @@ class _BaseNeuralNet(BaseEstimator):
                 "the optimization hasn't converged yet; increase max_iter or tol",
                 ConvergenceWarning, stacklevel=3)
         return self
+
+    def _check_streamed(self, X: Any, y: Any, first: bool, dtype: type) -> tuple[Any, Array]:
+        """Checks for a memory-mapped or Dask ``X`` that read nothing of it.
+
+        Values are checked block by block as training reads them.
+        """
+        if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+            raise ValueError(f"X must be a 2-D array with samples and features, got shape "
+                             f"{X.shape}")
+        if X.dtype != dtype:
+            raise ValueError(
+                f"X is a {X.dtype} Dask array but the model computes in "
+                f"{np.dtype(dtype).name}; convert it with X.astype('{np.dtype(dtype).name}') "
+                "or set dtype to match")
+        if first:
+            self.n_features_in_ = X.shape[1]
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {self.n_features_in_} features as input")
+        y = np.asarray(y)  # labels are small beside X; a Dask array is computed here
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        if len(y) != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} samples but y has {len(y)}; they must match")
+        if y.dtype.kind == "f" and not np.isfinite(y.sum()):
+            raise ValueError("y contains NaN or infinity; remove or impute those samples")
+        return X, y
 
     def _validation(self, X: Array, Y: Array) -> Validation:
         return Validation(X, Y, lambda net: self._network_score(net, X, Y))
@@ -483,7 +543,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             init=init, max_grad_norm=max_grad_norm, callbacks=callbacks)
         self.class_weight = class_weight
 
-    def _encode_targets(self, y, first, classes=None):
+    def _encode_targets(self, y, first, classes=None, encode=True):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         kind = type_of_target(y)
@@ -507,21 +567,27 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             raise ValueError(
                 f"classes={list(classes)!r} differs from the classes of the first call "
                 f"({self.classes_.tolist()}); pass the same classes, or fit a new model")
+        if self._output_name != "multilabel":
+            unseen = np.setdiff1d(labels, self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y has labels {unseen.tolist()} the model has not seen: its classes are "
+                    f"{self.classes_.tolist()}; pass every class with classes= on the first "
+                    "call to partial_fit, or fit a new model")
+        return self._encode(y) if encode else None
+
+    def _encode(self, y):
+        """Targets as the output layer sees them: 0/1 columns or one-hot rows."""
         dtype = self._dtype()
+        y = np.asarray(y)
         if self._output_name == "multilabel":
             return self._label_binarizer.transform(y).astype(dtype)
-        unseen = np.setdiff1d(labels, self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y has labels {unseen.tolist()} the model has not seen: its classes are "
-                f"{self.classes_.tolist()}; pass every class with classes= on the first "
-                "call to partial_fit, or fit a new model")
         # NOTE: encoded directly rather than through LabelBinarizer.transform,
         # whose intermediate copies cost several times the labels' own size.
         if self._output_name == "binary":
-            return (y == self.classes_[1]).astype(dtype).reshape(-1, 1)
+            return (y.ravel() == self.classes_[1]).astype(dtype).reshape(-1, 1)
         Y = np.zeros((len(y), len(self.classes_)), dtype)
-        Y[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1
+        Y[np.arange(len(y)), np.searchsorted(self.classes_, y.ravel())] = 1
         return Y
 
     def _sample_weight(self, y, sample_weight, X, incremental):
@@ -633,9 +699,14 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
 
     _output_name = "regression"
 
-    def _encode_targets(self, y, first, classes=None):
+    def _encode_targets(self, y, first, classes=None, encode=True):
         if first:
             self._y_1d = y.ndim == 1
+        return self._encode(y) if encode else None
+
+    def _encode(self, y):
+        """Targets as a column matrix of the model's dtype."""
+        y = np.asarray(y)
         return (y.reshape(-1, 1) if y.ndim == 1 else y).astype(self._dtype())
 
     def _network_score(self, net, X, Y):

@@ -10,7 +10,7 @@ is one forward and backward pass; :func:`train_stochastic` and
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,6 +218,82 @@ class _Diverged(Exception):
     pass
 
 
+class Batches:
+    """Where the mini-batches of an epoch come from.
+
+    In memory, the samples are shuffled by index and every batch is gathered
+    into one reused buffer: the data is never copied or reordered.  Streamed
+    (``block`` rows at a time, for a memory-mapped or Dask array larger than
+    memory), the blocks are visited in random order and shuffled within
+    themselves, each read once into memory; targets can be encoded batch by
+    batch (``encode``), so no array of the data's length is ever made.
+
+    Parameters
+    ----------
+    X : array of shape (m, n_features)
+        NumPy array, ``numpy.memmap`` or Dask array.
+    Y : array of shape (m, n_outputs), or raw targets when ``encode`` is given
+    sample_weight : array of shape (m,) or None
+    batch : int
+    rng : numpy.random.RandomState
+    shuffle : bool
+    block : int, optional
+        Rows read at a time; streaming when given.
+    encode : callable, optional
+        ``encode(raw_targets) -> Y`` for one batch.
+    """
+
+    def __init__(self, X: Any, Y: Any, sample_weight: Array | None, batch: int,
+                 rng: np.random.RandomState, shuffle: bool, block: int | None = None,
+                 encode: Callable[[Any], Array] | None = None) -> None:
+        self.X, self.Y, self.sw = X, Y, sample_weight
+        self.m, self.batch, self.rng, self.shuffle = X.shape[0], batch, rng, shuffle
+        self.block, self.encode = block, encode
+        if block is None:
+            self.indices = np.arange(self.m)
+            if batch < self.m:
+                self.X_buffer = np.empty((batch, X.shape[1]), X.dtype)
+                if encode is None:
+                    self.Y_buffer = np.empty((batch, Y.shape[1]), Y.dtype)
+
+    def __iter__(self) -> Iterator[tuple[Array, Array, Array | None]]:
+        if self.block is not None:
+            yield from self._streamed()
+        elif self.batch >= self.m:  # full batch: no copy, no reordering
+            Y = self.Y if self.encode is None else self.encode(self.Y)
+            yield self.X, Y, self.sw
+        else:
+            if self.shuffle:
+                self.rng.shuffle(self.indices)
+            for start in range(0, self.m, self.batch):
+                idx = self.indices[start:start + self.batch]
+                Xb = np.take(self.X, idx, axis=0, out=self.X_buffer[:len(idx)])
+                if self.encode is None:
+                    Yb = np.take(self.Y, idx, axis=0, out=self.Y_buffer[:len(idx)])
+                else:
+                    Yb = self.encode(self.Y[idx])
+                yield Xb, Yb, None if self.sw is None else self.sw[idx]
+
+    def _streamed(self) -> Iterator[tuple[Array, Array, Array | None]]:
+        starts = np.arange(0, self.m, self.block)
+        if self.shuffle:
+            self.rng.shuffle(starts)
+        for start in starts:
+            stop = min(start + self.block, self.m)
+            Xs = np.asarray(self.X[start:stop])  # reads one block (computes it, for Dask)
+            if not np.all(np.isfinite(Xs)):
+                raise ValueError(f"X contains NaN or infinity in rows {start}..{stop - 1}; "
+                                 "remove or impute those samples first")
+            raw = np.asarray(self.Y[start:stop])
+            sw = None if self.sw is None else np.asarray(self.sw[start:stop])
+            order = (self.rng.permutation(stop - start) if self.shuffle
+                     else np.arange(stop - start))
+            for k in range(0, len(order), self.batch):
+                idx = order[k:k + self.batch]
+                Yb = raw[idx] if self.encode is None else self.encode(raw[idx])
+                yield Xs[idx], Yb, None if sw is None else sw[idx]
+
+
 def train_stochastic(
     net: Network,
     X: Array,
@@ -231,6 +307,8 @@ def train_stochastic(
     epochs: int | None = None,
     on_epoch: Callable[[dict[str, Any]], bool | None] | None = None,
     samples_seen: int = 0,
+    block: int | None = None,
+    encode: Callable[[Any], Array] | None = None,
 ) -> dict[str, Any]:
     """Train ``net`` in place by mini-batch gradient descent or Adam.
 
@@ -255,6 +333,9 @@ def train_stochastic(
         ``on_epoch(info) -> stop`` after each epoch, with the epoch's figures.
     samples_seen : int
         Samples seen before (for the inverse-scaling schedule).
+    block, encode
+        Stream the data ``block`` rows at a time and encode targets per batch
+        (see :class:`Batches`): for data larger than memory.
 
     Returns
     -------
@@ -281,30 +362,17 @@ def train_stochastic(
     best_loss, best_score, best_params = np.inf, -np.inf, None
     first_loss, previous = None, net.params
     no_improvement, converged, interrupted, n_iter = 0, False, False, 0
-    indices = np.arange(m)
     watch_validation = settings.early_stopping and validation is not None
-    # Every batch is computed in the same buffers; mini-batches are gathered
-    # into them by index, so the data itself is never copied or reordered.
+    # Every batch is computed in the same buffers.
     workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
-    if batch < m:
-        X_batch = np.empty((batch, X.shape[1]), X.dtype)
-        Y_batch = np.empty((batch, Y.shape[1]), Y.dtype)
+    batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
     try:
         for epoch in range(epochs):
-            if settings.shuffle and batch < m:
-                rng.shuffle(indices)
             epoch_loss = 0.0
             # NOTE: overflow in a diverging fit is detected from the loss, not
             # reported as a warning per operation.
             with np.errstate(over="ignore", invalid="ignore"):
-                for start in range(0, m, batch):
-                    if batch < m:
-                        idx = indices[start:start + batch]
-                        Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
-                        Yb = np.take(Y, idx, axis=0, out=Y_batch[:len(idx)])
-                        sw = None if sample_weight is None else sample_weight[idx]
-                    else:  # full batch: no copy, no reordering
-                        Xb, Yb, sw = X, Y, sample_weight
+                for Xb, Yb, sw in batches:
                     params = net.params
                     loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha, workspace)
                     first_loss = loss if first_loss is None else first_loss
