@@ -187,3 +187,27 @@ def test_ctrl_c_stops_training_and_still_saves(tmp_path):
     model = bn.load(model_path)
     assert 1 <= model.n_iter_ < 100000
     assert np.all(np.isfinite(model.predict_proba(X[:10])))
+
+
+def test_train_on_a_npy_pair_streams_it(tmp_path, capsys):
+    from barenet.estimators import STREAM_MIN_BYTES
+
+    n = STREAM_MIN_BYTES // 16 + 10_000
+    rng = np.random.RandomState(1)
+    X = np.lib.format.open_memmap(tmp_path / "X.npy", mode="w+", dtype=np.float64,
+                                  shape=(n, 2))
+    X[:] = rng.randn(n, 2)
+    np.save(tmp_path / "y.npy", (X[:, 0] * X[:, 1] > 0).astype(np.int8))
+    X.flush()
+    out = tmp_path / "m.npz"
+    assert main(["train", str(tmp_path / "X.npy"), "--target", str(tmp_path / "y.npy"),
+                 "--hidden", "8", "--activation", "tanh", "--iterations", "1", "--batch-size",
+                 "1024", "--learning-rate", "0.05", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert f"first 1000000 of {n - round(n * 0.2)} samples" in text
+    assert float(text.split("Held-out accuracy: ")[1].split("%")[0]) > 80
+    assert bn.load(out).n_features_in_ == 2
+    assert main(["train", str(tmp_path / "X.npy"), "--target", "t"]) == 2
+    assert "--target must name the labels' .npy file" in capsys.readouterr().err
+    assert main(["train", str(tmp_path / "y.npy"), "--target", str(tmp_path / "y.npy")]) == 2
+    assert "expected 2-D" in capsys.readouterr().err

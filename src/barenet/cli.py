@@ -141,10 +141,14 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "train", help="fit a network on a CSV file or a built-in dataset, save the model",
         description="Fit a network on DATA (a CSV file with a header row and numeric "
-        "features, or a built-in dataset name), print its training and held-out scores, "
-        "and save it. Ctrl-C stops training cleanly and still saves the model.")
-    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in dataset name")
-    p.add_argument("--target", metavar="COL", help="label column of the CSV file")
+        "features, or a built-in dataset name, or a .npy file of features with --target "
+        "naming the labels' .npy file: memory-mapped and streamed, for data larger than "
+        "memory), print its training and held-out scores, and save it. Ctrl-C stops "
+        "training cleanly and still saves the model.")
+    p.add_argument("data", metavar="DATA",
+                   help="CSV file, features .npy file, or a built-in dataset name")
+    p.add_argument("--target", metavar="COL",
+                   help="label column of the CSV file (the labels' .npy file with a .npy DATA)")
     p.add_argument("--test-size", type=float, default=0.2, metavar="F",
                    help="fraction held out for the printed score (default: 0.2)")
     p.add_argument("--out", default="model.npz", metavar="FILE",
@@ -165,7 +169,15 @@ def _run_train(args: argparse.Namespace) -> int:
     from .io import save
     from .tabular import read_csv
 
-    if Path(args.data).is_file():
+    on_disk = args.data.endswith(".npy")
+    if on_disk:
+        # A .npy pair: features and labels, memory-mapped, streamed while training.
+        if args.target is None or not args.target.endswith(".npy"):
+            raise ValueError("with features in a .npy file, --target must name the labels' "
+                             ".npy file")
+        X, y = _load_npy(args.data, 2), _load_npy(args.target, 1)
+        names = [f"x{i + 1}" for i in range(X.shape[1])]
+    elif Path(args.data).is_file():
         if args.target is None:
             raise ValueError("--target COL is required with a CSV file: name the label column")
         table = read_csv(args.data, target=args.target)
@@ -189,9 +201,13 @@ def _run_train(args: argparse.Namespace) -> int:
     if classify and len(np.unique(y)) < 2:
         raise ValueError("the target has only one class; a classifier needs at least two")
     try:
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=args.test_size, random_state=args.seed,
-            stratify=y if classify else None)
+        if on_disk:  # the last rows are held out: a random split would copy the data
+            cut = int(round(len(X) * (1 - args.test_size)))
+            X_train, X_test, y_train, y_test = X[:cut], X[cut:], y[:cut], y[cut:]
+        else:
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=args.test_size, random_state=args.seed,
+                stratify=y if classify else None)
     except ValueError as exc:
         raise ValueError(f"cannot hold out --test-size {args.test_size} of {len(X)} samples "
                          f"({exc}); use more data or another --test-size") from None
@@ -209,15 +225,36 @@ def _run_train(args: argparse.Namespace) -> int:
     metric = "accuracy" if classify else "R²"
 
     def score(X_: np.ndarray, y_: np.ndarray) -> str:
-        value = _predict(model, X_, "score", y_)
+        # Scored on at most SCORE_ROWS rows, so that scoring never loads a huge file.
+        value = _predict(model, X_[:SCORE_ROWS], "score", np.asarray(y_[:SCORE_ROWS]))
         return f"{value * 100:.1f}%" if classify else f"{value:.4f}"
 
+    def scored(n: int) -> str:
+        return f"{n} samples" if n <= SCORE_ROWS else f"first {SCORE_ROWS} of {n} samples"
+
     print(f"Trained {model.n_iter_} epochs in {seconds:.1f} s")
-    print(f"Training {metric}: {score(X_train, y_train)}")
-    print(f"Held-out {metric}: {score(X_test, y_test)} ({len(X_test)} samples)")
+    print(f"Training {metric}: {score(X_train, y_train)} ({scored(len(X_train))})")
+    print(f"Held-out {metric}: {score(X_test, y_test)} ({scored(len(X_test))})")
     path = save(model, args.out)
     print(f"Saved {path}")
     return EXIT_OK
+
+
+SCORE_ROWS = 1_000_000
+
+
+def _load_npy(path: str, ndim: int) -> np.ndarray:
+    """A .npy file, memory-mapped; a clear error for anything else."""
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except FileNotFoundError:
+        raise ValueError(f"no such file: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read {path} as a NumPy .npy file ({exc})") from None
+    if array.ndim != ndim:
+        raise ValueError(f"{path} holds a {array.ndim}-D array; expected {ndim}-D "
+                         f"({'samples x features' if ndim == 2 else 'one label per sample'})")
+    return array
 
 
 def _predict(model, X: np.ndarray, method: str, *args):
