@@ -280,18 +280,28 @@ class Batches:
             self.rng.shuffle(starts)
         for start in starts:
             stop = min(start + self.block, self.m)
-            Xs = np.asarray(self.X[start:stop])  # reads one block (computes it, for Dask)
+            Xs = _read(self.X, start, stop)
             if not np.all(np.isfinite(Xs)):
                 raise ValueError(f"X contains NaN or infinity in rows {start}..{stop - 1}; "
                                  "remove or impute those samples first")
-            raw = np.asarray(self.Y[start:stop])
-            sw = None if self.sw is None else np.asarray(self.sw[start:stop])
+            raw = _read(self.Y, start, stop)
+            sw = None if self.sw is None else _read(self.sw, start, stop)
             order = (self.rng.permutation(stop - start) if self.shuffle
                      else np.arange(stop - start))
             for k in range(0, len(order), self.batch):
                 idx = order[k:k + self.batch]
                 Yb = raw[idx] if self.encode is None else self.encode(raw[idx])
                 yield Xs[idx], Yb, None if sw is None else sw[idx]
+
+
+def _read(a: Any, start: int, stop: int) -> Array:
+    """Rows ``start:stop`` of a NumPy, memory-mapped or Dask array, in memory."""
+    block = a[start:stop]
+    if hasattr(block, "compute"):
+        # NOTE: in this process, one task at a time: a thread pool would hold
+        # several chunks in memory at once for no gain on a sequential read.
+        return np.asarray(block.compute(scheduler="synchronous"))
+    return np.asarray(block)
 
 
 def train_stochastic(
