@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -157,6 +157,7 @@ def test_fit_works_or_refuses_clearly_and_predictions_are_finite(data, solver, d
 
 @settings(max_examples=40, deadline=None)
 @given(data=datasets_(values=anything))
+@example(data=(np.array([[np.inf, -np.inf]]), np.array([0])))  # inf + -inf in the check
 def test_nan_and_infinity_are_refused_not_propagated(data):
     X, y = data
     model = bn.NeuralNetRegressor((2,), max_iter=3, random_state=0)

@@ -52,6 +52,17 @@ def _out_of_core(X: Any, dtype: type) -> bool:
     return isinstance(X, np.memmap) and X.dtype == dtype and X.nbytes >= STREAM_MIN_BYTES
 
 
+def _validate(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+    """scikit-learn's ``validate_data``, quietly.
+
+    NOTE: its finiteness check first sums the data, and ``inf + -inf`` then
+    warns "invalid value encountered"; the ValueError that follows says
+    what is wrong, so the warning is only noise.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        return validate_data(estimator, *args, **kwargs)
+
+
 class _BaseNeuralNet(BaseEstimator):
     """What the classifier and the regressor share: parameters, fitting, the network."""
 
@@ -224,7 +235,7 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _logits(self, X: Any) -> Array:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=self._dtype())
+        X = _validate(self, X, reset=False, dtype=self._dtype())
         return self._network().logits(X)
 
     # -- fitting ------------------------------------------------------------------
@@ -241,7 +252,7 @@ class _BaseNeuralNet(BaseEstimator):
             self._encode_targets(y, first, classes, encode=False)
             Y = y  # raw: encoded batch by batch
         else:
-            X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
+            X, y = _validate(self, X, y, reset=first, dtype=dtype, multi_output=True,
                                  y_numeric=isinstance(self, RegressorMixin))
             Y = self._encode_targets(y, first, classes)
         sw = self._sample_weight(y, sample_weight, X, incremental)
@@ -268,7 +279,7 @@ class _BaseNeuralNet(BaseEstimator):
         validation = None
         if validation_data is not None:
             Xv, yv = validation_data
-            Xv, yv = validate_data(self, Xv, yv, reset=False, dtype=dtype, multi_output=True,
+            Xv, yv = _validate(self, Xv, yv, reset=False, dtype=dtype, multi_output=True,
                                    y_numeric=isinstance(self, RegressorMixin))
             validation = self._validation(Xv, self._encode_targets(yv, False))
         elif self.early_stopping and not incremental and self.solver != "lbfgs":
