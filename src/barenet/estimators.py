@@ -37,6 +37,9 @@ Array = np.ndarray
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
+# MLPClassifier's name of the output activation of each task (``out_activation_``).
+OUT_ACTIVATION = {"binary": "logistic", "multilabel": "logistic", "multiclass": "softmax",
+                  "regression": "identity"}
 # Data larger than memory is read this many mini-batches at a time.
 STREAM_BLOCK_BATCHES = 64
 # Memory-mapped arrays from this size on are streamed (smaller ones are loaded).
@@ -272,9 +275,7 @@ class _BaseNeuralNet(BaseEstimator):
         self._hidden = net.hidden
         self.n_layers_ = len(net.coefs) + 1
         self.n_outputs_ = n_outputs
-        self.out_activation_ = {"binary": "logistic", "multilabel": "logistic",
-                                "multiclass": "softmax", "regression": "identity"}[
-            self._output_name]
+        self.out_activation_ = OUT_ACTIVATION[self._output_name]
         settings = self._settings(X.shape[0])
         validation = None
         if validation_data is not None:

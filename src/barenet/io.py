@@ -40,7 +40,7 @@ from sklearn.utils import check_random_state
 from . import __version__
 from ._files import atomic_write
 from .engine.activations import ACTIVATIONS, Activation
-from .estimators import NeuralNetClassifier, NeuralNetRegressor
+from .estimators import OUT_ACTIVATION, NeuralNetClassifier, NeuralNetRegressor
 
 FORMAT = "barenet-model"
 FORMAT_VERSION = 1
@@ -289,8 +289,7 @@ def _load_estimator(metadata: dict, arrays: dict, path: Path) -> Any:
                           for k, vs in dict(metadata["history_"]).items()}
         model.loss_ = model.loss_curve_[-1] if model.loss_curve_ else float("nan")
         model.n_layers_, model.n_outputs_ = n_layers + 1, sizes[-1]
-        model.out_activation_ = {"binary": "logistic", "multilabel": "logistic",
-                                 "multiclass": "softmax", "regression": "identity"}[output]
+        model.out_activation_ = OUT_ACTIVATION[output]
         model.best_loss_ = min(model.loss_curve_) if model.loss_curve_ else None
         model.validation_scores_ = model.best_validation_score_ = None
         model._random_state = check_random_state(model.random_state)

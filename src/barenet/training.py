@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -54,10 +55,10 @@ class Network:
     hidden: list[Activation]
     output: Output
 
-    @property
+    @cached_property
     def activations(self) -> list[Activation]:
         """Hidden activations followed by the output's (whose slope is never used:
-        the output gradient is the fused ``A - Y``)."""
+        the output gradient is the fused ``A - Y``); made once per network."""
         out = Activation(self.output.name, self.output.activation, identity_derivative, True)
         return [*self.hidden, out]
 
@@ -233,6 +234,7 @@ class Batches:
     X : array of shape (m, n_features)
         NumPy array, ``numpy.memmap`` or Dask array.
     Y : array of shape (m, n_outputs), or raw targets when ``encode`` is given
+        (streaming only)
     sample_weight : array of shape (m,) or None
     batch : int
     rng : numpy.random.RandomState
@@ -240,7 +242,7 @@ class Batches:
     block : int, optional
         Rows read at a time; streaming when given.
     encode : callable, optional
-        ``encode(raw_targets) -> Y`` for one batch.
+        ``encode(raw_targets) -> Y`` for one batch, when streaming.
     """
 
     def __init__(self, X: Any, Y: Any, sample_weight: Array | None, batch: int,
@@ -253,25 +255,20 @@ class Batches:
             self.indices = np.arange(self.m)
             if batch < self.m:
                 self.X_buffer = np.empty((batch, X.shape[1]), X.dtype)
-                if encode is None:
-                    self.Y_buffer = np.empty((batch, Y.shape[1]), Y.dtype)
+                self.Y_buffer = np.empty((batch, Y.shape[1]), Y.dtype)
 
     def __iter__(self) -> Iterator[tuple[Array, Array, Array | None]]:
         if self.block is not None:
             yield from self._streamed()
         elif self.batch >= self.m:  # full batch: no copy, no reordering
-            Y = self.Y if self.encode is None else self.encode(self.Y)
-            yield self.X, Y, self.sw
+            yield self.X, self.Y, self.sw
         else:
             if self.shuffle:
                 self.rng.shuffle(self.indices)
             for start in range(0, self.m, self.batch):
                 idx = self.indices[start:start + self.batch]
                 Xb = np.take(self.X, idx, axis=0, out=self.X_buffer[:len(idx)])
-                if self.encode is None:
-                    Yb = np.take(self.Y, idx, axis=0, out=self.Y_buffer[:len(idx)])
-                else:
-                    Yb = self.encode(self.Y[idx])
+                Yb = np.take(self.Y, idx, axis=0, out=self.Y_buffer[:len(idx)])
                 yield Xb, Yb, None if self.sw is None else self.sw[idx]
 
     def _streamed(self) -> Iterator[tuple[Array, Array, Array | None]]:
