@@ -191,11 +191,17 @@ def test_plain_engine_formulas_are_unchanged():
     rng = np.random.RandomState(1)
     Z = rng.randn(4, 6) * 10
     A = np.tanh(Z)
-    E = np.exp(-np.abs(Z))
-    np.testing.assert_array_equal(sigmoid(Z), np.where(Z >= 0, 1 / (1 + E), E / (1 + E)))
+    # The sigmoid is the textbook formula itself, also where exp(-Z) overflows
+    # (NumPy warns there; the engine does not).
+    Z[0, :2] = -800, 800
+    with np.errstate(over="ignore"):
+        textbook = 1 / (1 + np.exp(-Z))
+    np.testing.assert_array_equal(sigmoid(Z), textbook)
+    assert sigmoid(Z)[0, 0] == 0 and sigmoid(Z)[0, 1] == 1
     np.testing.assert_array_equal(tanh_derivative(Z, A), 1 - A * A)
     Y = (rng.rand(4, 1) > 0.5).astype(float)
     np.testing.assert_array_equal(output_delta(A, Y), (A - Y) / 4)
+    np.testing.assert_array_equal(output_delta(A, Y, scale=1.2), (A - Y) * (1.2 / 4))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

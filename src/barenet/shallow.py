@@ -41,7 +41,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .engine.activations import ACTIVATIONS, sigmoid, tanh, tanh_derivative, tanh_from_exp
+from .engine.activations import ACTIVATIONS, Activation, sigmoid, tanh_derivative, tanh_from_exp
+from .engine.folded import FoldedNetwork
 from .engine.initializers import small_random
 from .engine.losses import binary_log_loss, output_delta
 from .engine.network import backward, forward
@@ -52,6 +53,8 @@ Parameters = dict[str, Array]
 
 _ACTIVATIONS = (ACTIVATIONS["tanh"], ACTIVATIONS["sigmoid"])
 _NAMES = ("W1", "b1", "W2", "b2")
+# tanh through one exponential: the batched sweep's hidden layer (see nn_model_sweep).
+_TANH_FROM_EXP = Activation("tanh", tanh_from_exp, tanh_derivative, True, True)
 
 
 def _check_X(X: Array) -> Array:
@@ -310,8 +313,8 @@ def nn_model(
     _check_training(num_iterations, learning_rate)
     n_x, n_h, n_y = layer_sizes(X, Y, n_h)
     parameters = initialize_parameters(n_x, n_h, n_y, seed)
-    (trained,) = _gradient_descent(X, Y, [parameters], num_iterations, learning_rate, tanh,
-                                   print_cost, callback)
+    (trained,) = _gradient_descent(X, Y, [parameters], num_iterations, learning_rate,
+                                   ACTIVATIONS["tanh"], print_cost, callback)
     return trained
 
 
@@ -379,7 +382,7 @@ def nn_model_sweep(
     # NOTE: 85 units of tanh (the article's sizes) are most of the work, and
     # float64 tanh costs about three exps on common CPUs: the batched pass
     # computes it through one exp, equal to np.tanh within a few units of eps.
-    return _gradient_descent(X, Y, initial, num_iterations, learning_rate, tanh_from_exp)
+    return _gradient_descent(X, Y, initial, num_iterations, learning_rate, _TANH_FROM_EXP)
 
 
 def _check_training(num_iterations: int, learning_rate: float) -> None:
@@ -395,30 +398,25 @@ def _gradient_descent(
     initial: Sequence[Parameters],
     num_iterations: int,
     learning_rate: float,
-    tanh: Callable[..., Array],
+    tanh: Activation,
     print_cost: bool = False,
     callback: Callable[[int, Parameters, Array], None] | None = None,
 ) -> list[Parameters]:
     """Full-batch gradient descent for one or several shallow networks at once.
 
     The formulas are those of :func:`forward_propagation`,
-    :func:`backward_propagation` and :func:`update_parameters`, with the
-    engine's functions; the speed comes from how the work is laid out:
+    :func:`backward_propagation` and :func:`update_parameters`; the network
+    is a :class:`~barenet.engine.folded.FoldedNetwork`, which lays the work
+    out for speed (biases folded into the weights, all parameters in one
+    flat vector updated by one subtraction, the learning rate folded into
+    ``dZ2``, every array allocated once) and computes with the same engine
+    functions.  The cost is computed only when printed.
 
-    * **biases as weights**: ``X`` and ``A1`` get a constant last row of
-      ones, so ``Z1 = [W1 | b1] X1`` and ``Z2 = [W2 | b2] A1`` are one product
-      each, and the products of the backward pass give ``[dW | db]`` at once;
-    * **one flat vector**: all weights are views into ``theta`` and all steps
-      views into ``step``, so the update is one subtraction;
-    * **the step folded into dZ2**: ``dZ2`` is multiplied by the learning
-      rate once, so every gradient after it comes out as ``alpha dtheta``;
-    * **reused buffers**: every array is allocated before the loop and
-      written in place (``out=``), and the cost is computed only when printed;
-    * **several networks side by side**: the ``H = sum(n_h)`` hidden units of
-      all networks form one hidden layer, and output ``s`` is connected only
-      to the units of network ``s``: ``[W2 | b2]`` is block structured, its
-      other entries start at zero and their steps are masked to zero.  Zero
-      weights add exact zeros, so each network computes what it would alone.
+    Several networks train side by side: the ``H = sum(n_h)`` hidden units of
+    all of them form one hidden layer, and output ``s`` is connected only to
+    the units of network ``s``: ``[W2 | b2]`` is block structured, its other
+    entries start at zero and their steps are masked to zero.  Zero weights
+    add exact zeros, so each network computes what it would alone.
 
     Parameters
     ----------
@@ -428,9 +426,9 @@ def _gradient_descent(
         Initial ``W1, b1, W2, b2`` of each network (one output unit each).
     num_iterations : int
     learning_rate : float
-    tanh : callable
-        ``tanh(Z, out=...)``: the engine's :func:`~barenet.engine.activations.tanh`
-        or :func:`~barenet.engine.activations.tanh_from_exp`.
+    tanh : Activation
+        The hidden activation: the engine's tanh, or tanh computed through
+        one exponential (:data:`_TANH_FROM_EXP`).
     print_cost : bool, default False
         Print ``Cost after iteration i: J`` every 1000 iterations (one network).
     callback : callable, optional
@@ -446,48 +444,25 @@ def _gradient_descent(
     H, S = sum(sizes), len(sizes)
     ends = np.cumsum(sizes)
     starts = ends - sizes
-    theta = np.zeros(H * (n_x + 1) + S * (H + 1))
-    step = np.empty_like(theta)
-    W1, W2 = _split(theta, n_x, H, S)  # [W1 | b1] (H, n_x + 1), [W2 | b2] (S, H + 1)
-    dW1, dW2 = _split(step, n_x, H, S)
+    net = FoldedNetwork(X, [n_x, H, S], [tanh], sigmoid)
+    W1, W2 = net.W  # [W1 | b1] (H, n_x + 1), [W2 | b2] (S, H + 1), views into net.theta
     connected = np.zeros((S, H + 1))
     for s, (p, a, b) in enumerate(zip(initial, starts, ends, strict=True)):
         W1[a:b, :n_x], W1[a:b, n_x] = p["W1"], p["b1"][:, 0]
         W2[s, a:b], W2[s, H] = p["W2"][0], p["b2"][0, 0]
         connected[s, a:b] = connected[s, H] = 1
-
-    X1 = np.ones((n_x + 1, m))
-    X1[:n_x] = X
-    A1 = np.ones((H + 1, m))
-    T1 = A1[:H]  # the tanh units; the last row of A1 stays ones
-    Z2, A2, dZ2 = np.empty((S, m)), np.empty((S, m)), np.empty((S, m))
-    dZ1, slope = np.empty((H, m)), np.empty((H, m))
-    # Transposed views made once: the engine's loss works in rows = samples.
-    W2_T, X1_T, A1_T, A2_T, Y_T, dZ2_T = W2[:, :H].T, X1.T, A1.T, A2.T, Y.T, dZ2.T
-    dot = np.dot
+    if S > 1:
+        net.mask = connected
+    theta, step, Y_T = net.theta, net.step, Y.T
 
     for i in range(num_iterations):
-        # Forward.  Z1 is overwritten by A1 = tanh(Z1): the backward pass reads
-        # the tanh slope from A1 alone.
-        dot(W1, X1, out=T1)                        # Z1 = W1 X + b1
-        tanh(T1, out=T1)                           # A1 = tanh(Z1)
-        dot(W2, A1, out=Z2)                        # Z2 = W2 A1 + b2
-        sigmoid(Z2, out=A2)                        # A2 = sigmoid(Z2)
+        A2 = net.forward()                         # A1 = tanh(W1 X + b1), A2 = sigmoid(W2 A1 + b2)
         if callback is not None:
             callback(i, _unpack(W1, W2, starts, ends)[0], A2.copy())
         if print_cost and i % 1000 == 0:
             print(f"Cost after iteration {i}: {compute_cost(A2, Y):f}")
-        # Backward, every quantity already multiplied by the learning rate.
-        output_delta(A2_T, Y_T, out=dZ2_T)         # dZ2 = (A2 - Y) / m
-        dZ2 *= learning_rate
-        dot(dZ2, A1_T, out=dW2)                    # [dW2 | db2] = dZ2 [A1; 1]^T
-        if S > 1:
-            dW2 *= connected
-        dot(W2_T, dZ2, out=dZ1)                    # W2^T dZ2 ...
-        dZ1 *= tanh_derivative(None, T1, out=slope)  # ... * (1 - A1**2) = dZ1
-        dot(dZ1, X1_T, out=dW1)                    # [dW1 | db1] = dZ1 [X; 1]^T
-        # Update: theta <- theta - alpha dtheta, for all weights at once.
-        theta -= step
+        net.backward(Y_T, scale=learning_rate)     # step = alpha dtheta, all layers
+        theta -= step                              # theta <- theta - alpha dtheta
     return _unpack(W1, W2, starts, ends)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .engine.activations import Activation, identity_derivative
+from .engine.folded import FoldedNetwork
 from .engine.losses import Output, output_delta
 from .engine.network import Workspace, backward, forward
 from .engine.optimizers import Adam, GradientDescent, LearningRateSchedule
@@ -138,12 +139,22 @@ def loss_and_gradients(
                       out=None if workspace is None else workspace.dZ[-1][:X.shape[0]])
     dWs, dbs = backward(Zs, As, net.coefs, acts, dZ, workspace)
     if alpha:
-        # The penalty is shared out over the samples; with weights, over their
-        # sum, so that a weight of 2 means the same as a repeated sample.
-        m = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
-        loss += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in net.coefs) / m
-        dWs = [dW + (alpha / m) * W for dW, W in zip(dWs, net.coefs, strict=True)]
+        loss += add_l2_penalty(dWs, net.coefs, alpha, X.shape[0], sample_weight)
     return loss, [*dWs, *dbs]
+
+
+def add_l2_penalty(dWs: Sequence[Array], coefs: Sequence[Array], alpha: float, m: int,
+                   sample_weight: Array | None = None, scale: float = 1.0) -> float:
+    """Add the L2 penalty's gradient ``scale * (alpha / m) W`` to each ``dW`` in place.
+
+    Returns the penalty itself, ``alpha / (2 m) * sum ||W||**2``.  With sample
+    weights ``m`` is their sum, so that a weight of 2 means the same as a
+    repeated sample.
+    """
+    per_sample = alpha / (m if sample_weight is None else float(np.sum(sample_weight)))
+    for dW, W in zip(dWs, coefs, strict=True):
+        dW += (scale * per_sample) * W
+    return 0.5 * per_sample * sum(float(np.vdot(W, W)) for W in coefs)
 
 
 def clip_by_norm(grads: list[Array], max_norm: float | None) -> list[Array]:
@@ -370,30 +381,45 @@ def train_stochastic(
     first_loss, previous = None, net.params
     no_improvement, converged, interrupted, n_iter = 0, False, False, 0
     watch_validation = settings.early_stopping and validation is not None
-    # Every batch is computed in the same buffers.
-    workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
-    batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
+    folded = _fold(net, X, settings, block, optimizer)
+    if folded is not None:
+        # Full-batch gradient descent: the network's weights are views into the
+        # folded parameters, updated in place (copied out at the end).
+        previous_theta = folded.theta.copy()
+        net.coefs, net.intercepts = folded.coefs(), folded.intercepts()
+    else:
+        # Every batch is computed in the same buffers.
+        workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
+        batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
     try:
         for epoch in range(epochs):
             epoch_loss = 0.0
             # NOTE: overflow in a diverging fit is detected from the loss, not
             # reported as a warning per operation.
             with np.errstate(over="ignore", invalid="ignore"):
-                for Xb, Yb, sw in batches:
-                    params = net.params
-                    loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha, workspace)
-                    first_loss = loss if first_loss is None else first_loss
-                    # NOTE: a step to non-finite weights shows in the next loss;
-                    # that check rolls back past it (the end of the fit checks too).
-                    if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
-                        net.params = previous  # the weights before the step that blew up
-                        raise _Diverged(loss)
+                if folded is not None:
                     optimizer.learning_rate = schedule.at(samples_seen)
-                    grads = clip_by_norm(grads, settings.max_grad_norm)
-                    net.params = optimizer.step(params, grads)
-                    previous = params
-                    samples_seen += Xb.shape[0]
-                    epoch_loss += loss * Xb.shape[0]
+                    loss = _folded_step(folded, net, Y, sample_weight, settings.alpha,
+                                        optimizer.learning_rate, previous_theta, first_loss)
+                    first_loss = loss if first_loss is None else first_loss
+                    samples_seen += m
+                    epoch_loss = loss * m
+                else:
+                    for Xb, Yb, sw in batches:
+                        params = net.params
+                        loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha, workspace)
+                        first_loss = loss if first_loss is None else first_loss
+                        # NOTE: a step to non-finite weights shows in the next loss;
+                        # that check rolls back past it (the end of the fit checks too).
+                        if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
+                            net.params = previous  # the weights before the step that blew up
+                            raise _Diverged(loss)
+                        optimizer.learning_rate = schedule.at(samples_seen)
+                        grads = clip_by_norm(grads, settings.max_grad_norm)
+                        net.params = optimizer.step(params, grads)
+                        previous = params
+                        samples_seen += Xb.shape[0]
+                        epoch_loss += loss * Xb.shape[0]
             n_iter += 1
             epoch_loss /= m
             history.loss.append(epoch_loss)
@@ -426,7 +452,10 @@ def train_stochastic(
                     converged = True
                     break
         if not all(np.all(np.isfinite(p)) for p in net.params):
-            net.params = previous
+            if folded is not None:
+                folded.theta[...] = previous_theta
+            else:
+                net.params = previous
             raise _Diverged(np.inf)
     except _Diverged as exc:
         raise DivergenceError(
@@ -439,12 +468,55 @@ def train_stochastic(
         interrupted = True
         warnings.warn(f"training interrupted after {n_iter} epochs; the model keeps the "
                       "weights reached so far", RuntimeWarning, stacklevel=3)
+    finally:
+        if folded is not None:
+            net.params = [p.copy() for p in net.params]  # out of the folded vector
     if watch_validation and best_params is not None:
         net.params = best_params
     return {"history": history, "n_iter": n_iter, "samples_seen": samples_seen,
             "converged": converged, "interrupted": interrupted, "best_loss": best_loss,
             "best_validation_score": best_score if watch_validation else None,
             "optimizer": optimizer}
+
+
+def _fold(net: Network, X: Array, settings: Settings, block: int | None,
+          optimizer: GradientDescent | Adam | None) -> FoldedNetwork | None:
+    """``net`` as a :class:`~barenet.engine.folded.FoldedNetwork` when the fit is
+    plain full-batch gradient descent on data in memory, else None."""
+    plain = (settings.solver == "sgd" and settings.momentum == 0 and block is None
+             and settings.batch_size >= X.shape[0] and settings.max_grad_norm is None
+             and (optimizer is None or getattr(optimizer, "momentum", None) == 0)
+             and all(g.slope_from_output for g in net.hidden))
+    if not plain:
+        return None
+    folded = FoldedNetwork(X.T, net.layer_sizes, net.hidden, net.output.activation)
+    folded.set_parameters(net.coefs, net.intercepts)
+    return folded
+
+
+def _folded_step(folded: FoldedNetwork, net: Network, Y: Array, sample_weight: Array | None,
+                 alpha: float, learning_rate: float, previous_theta: Array,
+                 first_loss: float | None) -> float:
+    """One iteration of full-batch gradient descent on ``folded``; returns the loss before it.
+
+    The same loss and gradient as :func:`loss_and_gradients`, the same step as
+    :func:`~barenet.engine.optimizers.gradient_descent_step`.  A loss that
+    blew up restores the weights from before the previous step, kept in
+    ``previous_theta``.
+    """
+    folded.forward()
+    loss = net.output.loss(Y, folded.Z.T, sample_weight)
+    folded.backward(Y, sample_weight, scale=learning_rate)
+    if alpha:
+        loss += add_l2_penalty([dW[:, :-1] for dW in folded.dW], [W[:, :-1] for W in folded.W],
+                               alpha, Y.shape[0], sample_weight, scale=learning_rate)
+    first_loss = loss if first_loss is None else first_loss
+    if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
+        folded.theta[...] = previous_theta
+        raise _Diverged(loss)
+    previous_theta[...] = folded.theta
+    folded.theta -= folded.step
+    return loss
 
 
 def train_lbfgs(

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 Array = np.ndarray
 
@@ -40,6 +41,10 @@ class Activation:
         ``derivative(Z, A) -> dA/dZ``, element-wise, same shape as ``Z``.
     accepts_out : bool, default False
         Whether both functions take ``out=`` (an array to write into).
+    slope_from_output : bool, default False
+        Whether ``derivative`` reads only ``A`` (it is then called with
+        ``Z=None``): a training loop may let ``A`` overwrite ``Z``.  True for
+        every built-in activation.
 
     Examples
     --------
@@ -54,6 +59,7 @@ class Activation:
     forward: Callable[..., Array]
     derivative: Callable[..., Array]
     accepts_out: bool = False
+    slope_from_output: bool = False
 
     def forward_into(self, Z: Array, out: Array) -> Array:
         """``forward(Z)`` written into ``out``."""
@@ -101,12 +107,20 @@ def sigmoid(Z: Array, out: Array | None = None) -> Array:
     -------
     ndarray
         Values in ``[0, 1]``, same shape and dtype as ``Z`` (``out`` if given).
+
+    Notes
+    -----
+    The textbook formula is accurate to rounding for every ``Z``: where
+    ``Z`` is very negative, ``1 + exp(-Z)`` carries the relative error of one
+    rounding, and below about -709 (-88 in float32) ``exp(-Z)`` overflows to
+    ``inf`` and the result is ``1 / inf = 0``, the nearest representable value
+    anyway.  The only trouble with it in NumPy is the overflow warning, and
+    that it takes four passes over the array.  SciPy's
+    :func:`scipy.special.expit` evaluates exactly this formula in compiled
+    code, in one pass and without the warning; the sigmoid is on the hot path
+    of every binary model, so that is what runs here.
     """
-    # NOTE: exp(-|Z|) is at most 1, so it never overflows.  The numerator is 1
-    # where Z >= 0 and E elsewhere: 1 / (1 + E) and E / (1 + E) are the same
-    # function rearranged, each exact on its own side of zero.
-    E = np.exp(-np.abs(Z))
-    return np.divide(np.where(Z >= 0, 1, E), 1 + E, out=out)
+    return expit(Z, out=out)
 
 
 def sigmoid_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
@@ -175,13 +189,14 @@ def relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
 
 def leaky_relu(Z: Array, out: Array | None = None) -> Array:
     """Leaky relu ``A = Z`` for ``Z > 0``, else ``0.01 Z``."""
-    # NOTE: with a slope below 1 this is max(Z, 0.01 Z).
-    return np.maximum(Z, np.multiply(Z, LEAKY_RELU_SLOPE, out=out), out=out)
+    # NOTE: with a slope below 1 this is max(Z, 0.01 Z).  The product goes to
+    # a temporary, so that ``out`` may be ``Z`` itself.
+    return np.maximum(Z, Z * LEAKY_RELU_SLOPE, out=out)
 
 
 def leaky_relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
-    """Slope of leaky relu: 1 for ``Z > 0``, else 0.01."""
-    slope = np.where(Z > 0, 1, LEAKY_RELU_SLOPE).astype(A.dtype)
+    """Slope of leaky relu: 1 for ``Z > 0``, else 0.01 (read from ``A``, which has Z's sign)."""
+    slope = np.where(A > 0, 1, LEAKY_RELU_SLOPE).astype(A.dtype)
     if out is None:
         return slope
     np.copyto(out, slope)
@@ -189,11 +204,11 @@ def leaky_relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "identity": Activation("identity", identity, identity_derivative, True),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, True),
-    "tanh": Activation("tanh", tanh, tanh_derivative, True),
-    "relu": Activation("relu", relu, relu_derivative, True),
-    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_derivative, True),
+    "identity": Activation("identity", identity, identity_derivative, True, True),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, True, True),
+    "tanh": Activation("tanh", tanh, tanh_derivative, True, True),
+    "relu": Activation("relu", relu, relu_derivative, True, True),
+    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_derivative, True, True),
 }
 # scikit-learn's MLPClassifier calls the sigmoid "logistic".
 ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]

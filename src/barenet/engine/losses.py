@@ -146,7 +146,8 @@ def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> flo
 
 
 def output_delta(
-    A: Array, Y: Array, sample_weight: Array | None = None, out: Array | None = None
+    A: Array, Y: Array, sample_weight: Array | None = None, out: Array | None = None,
+    scale: float = 1.0,
 ) -> Array:
     """Gradient of the mean loss with respect to the output pre-activation.
 
@@ -163,6 +164,10 @@ def output_delta(
     sample_weight : ndarray of shape (n_samples,), optional
     out : ndarray of shape (n_samples, n_outputs), optional
         Array to write the result into; training loops pass one to reuse a buffer.
+    scale : float, default 1
+        A factor applied in the same pass: gradient descent passes its
+        learning rate, so that every gradient computed from ``dZ`` comes out
+        as the step ``learning_rate * gradient``.
 
     Returns
     -------
@@ -176,9 +181,9 @@ def output_delta(
     """
     dZ = np.subtract(A, Y, out=out)
     if sample_weight is None:
-        return np.divide(dZ, A.shape[0], out=dZ)
-    return np.multiply(dZ, (sample_weight / np.sum(sample_weight)).astype(A.dtype)[:, None],
-                       out=dZ)
+        return np.multiply(dZ, scale / A.shape[0], out=dZ)
+    weight = sample_weight * (scale / np.sum(sample_weight))
+    return np.multiply(dZ, weight.astype(A.dtype, copy=False)[:, None], out=dZ)
 
 
 @dataclass(frozen=True)

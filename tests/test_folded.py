@@ -1,0 +1,219 @@
+"""The folded network (full-batch fast path) computes what the plain engine computes.
+
+:class:`barenet.engine.folded.FoldedNetwork` lays a network out in columns,
+with biases folded into the weights and one flat parameter vector; the
+estimators use it for plain full-batch gradient descent.  Here its passes
+are compared with :func:`barenet.engine.network.forward`/``backward``, and
+fits through it with fits through the general mini-batch loop.  No test here
+measures time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from barenet import NeuralNetClassifier, NeuralNetRegressor, training
+from barenet.engine.activations import ACTIVATIONS, Activation
+from barenet.engine.folded import FoldedNetwork
+from barenet.engine.losses import OUTPUTS
+from barenet.training import DivergenceError, Network, loss_and_gradients
+
+FOLD = training._fold  # the real one, whatever a test has patched
+
+
+def random_network(rng, sizes, hidden, output, dtype=np.float64):
+    coefs = [rng.randn(a, b).astype(dtype) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    intercepts = [rng.randn(b).astype(dtype) for b in sizes[1:]]
+    return Network(coefs, intercepts, [ACTIVATIONS[h] for h in hidden], OUTPUTS[output])
+
+
+def targets(rng, output, m, k):
+    if output == "multiclass":
+        return np.eye(k)[rng.randint(0, k, m)]
+    if output == "regression":
+        return rng.randn(m, k)
+    return (rng.rand(m, k) > 0.5).astype(float)
+
+
+CASES = [
+    ([3, 5, 1], ["tanh"], "binary"),
+    ([3, 4, 6, 2], ["relu", "leaky_relu"], "multilabel"),
+    ([4, 7, 3], ["sigmoid"], "multiclass"),
+    ([2, 3, 3, 3, 2], ["tanh", "identity", "logistic"], "regression"),
+    ([3, 2], [], "binary"),
+]
+
+
+@pytest.mark.parametrize("sizes, hidden, output", CASES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gradient_equals_the_engine_gradient(sizes, hidden, output, weighted):
+    rng = np.random.RandomState(0)
+    m = 23
+    net = random_network(rng, sizes, hidden, output)
+    X, Y = rng.randn(m, sizes[0]), targets(rng, output, m, sizes[-1])
+    sw = rng.rand(m) + 0.5 if weighted else None
+    loss, grads = loss_and_gradients(net, X, Y, sw)
+    folded = FoldedNetwork(X.T, sizes, net.hidden, net.output.activation)
+    folded.set_parameters(net.coefs, net.intercepts)
+    P = folded.forward()
+    np.testing.assert_allclose(net.output.loss(Y, folded.Z.T, sw), loss, rtol=1e-13)
+    np.testing.assert_allclose(P.T, net.output.activation(net.logits(X)), rtol=1e-12,
+                               atol=1e-15)
+    step = folded.backward(Y, sw, scale=0.5)
+    assert step is folded.step
+    n = len(net.coefs)
+    for l, dW in enumerate(folded.dW):
+        np.testing.assert_allclose(dW[:, :-1].T, 0.5 * grads[l], rtol=1e-11, atol=1e-14)
+        np.testing.assert_allclose(dW[:, -1], 0.5 * grads[n + l], rtol=1e-11, atol=1e-14)
+
+
+def test_parameters_are_views_in_the_rows_layout():
+    rng = np.random.RandomState(1)
+    net = random_network(rng, [3, 4, 2], ["tanh"], "multilabel")
+    folded = FoldedNetwork(rng.randn(3, 5), [3, 4, 2], net.hidden, net.output.activation)
+    folded.set_parameters(net.coefs, net.intercepts)
+    for got, want in zip(folded.coefs() + folded.intercepts(), net.coefs + net.intercepts,
+                         strict=True):
+        np.testing.assert_array_equal(got, want)
+        assert np.shares_memory(got, folded.theta)
+    folded.theta -= 1.0
+    np.testing.assert_array_equal(folded.coefs()[0], net.coefs[0] - 1.0)
+
+
+def test_activation_that_needs_z_is_refused():
+    softplus = Activation("softplus", lambda Z: np.logaddexp(0, Z),
+                          lambda Z, A: 1 / (1 + np.exp(-Z)))
+    with pytest.raises(ValueError, match="needs Z"):
+        FoldedNetwork(np.ones((2, 3)), [2, 2, 1], [softplus], ACTIVATIONS["sigmoid"].forward)
+
+
+# --------------------------------------------------------------------------- estimators
+
+
+def fit_both(monkeypatch, make, X, y, **fit):
+    """The same fit through the folded path and through the general loop."""
+    folded_fits = []
+    original = FOLD
+
+    def spy(*args):
+        result = original(*args)
+        folded_fits.append(result is not None)
+        return result
+
+    monkeypatch.setattr(training, "_fold", spy)
+    fast = make().fit(X, y, **fit)
+    assert folded_fits == [True], "this configuration should take the folded path"
+    monkeypatch.setattr(training, "_fold", lambda *args: None)
+    plain = make().fit(X, y, **fit)
+    return fast, plain
+
+
+def assert_same_fit(fast, plain, rtol=1e-9):
+    for a, b in zip(fast.coefs_ + fast.intercepts_, plain.coefs_ + plain.intercepts_,
+                    strict=True):
+        assert a.flags.c_contiguous and a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(fast.loss_curve_, plain.loss_curve_, rtol=rtol)
+    assert fast.n_iter_ == plain.n_iter_
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(hidden_layer_sizes=(6,), activation="tanh"),
+    dict(hidden_layer_sizes=(5, 4), activation="relu", alpha=0.01),
+    dict(hidden_layer_sizes=(4,), activation="logistic", learning_rate="invscaling"),
+    dict(hidden_layer_sizes=(), alpha=0.1),
+])
+@pytest.mark.parametrize("classes", [2, 3])
+def test_classifier_full_batch_gd_equals_the_general_loop(monkeypatch, kwargs, classes):
+    rng = np.random.RandomState(2)
+    X = rng.randn(60, 3)
+    y = rng.randint(0, classes, 60)
+    sw = rng.rand(60) + 0.5
+
+    def make():
+        return NeuralNetClassifier(solver="sgd", batch_size=None, momentum=0.0,
+                                   learning_rate_init=0.3, max_iter=40, tol=1e-12,
+                                   random_state=0, **kwargs)
+
+    assert_same_fit(*fit_both(monkeypatch, make, X, y))
+    assert_same_fit(*fit_both(monkeypatch, make, X, y, sample_weight=sw))
+
+
+def test_regressor_full_batch_gd_equals_the_general_loop(monkeypatch):
+    rng = np.random.RandomState(3)
+    X = rng.randn(50, 4)
+    y = np.c_[X[:, 0] - X[:, 1] ** 2, X[:, 2]]
+
+    def make():
+        return NeuralNetRegressor((8,), activation="tanh", solver="sgd", batch_size=500,
+                                  momentum=0.0, learning_rate_init=0.05, max_iter=30,
+                                  random_state=0)
+
+    assert_same_fit(*fit_both(monkeypatch, make, X, y))
+
+
+def test_float32_full_batch_gd_stays_float32(monkeypatch):
+    rng = np.random.RandomState(4)
+    X = rng.randn(40, 2).astype(np.float32)
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+
+    def make():
+        return NeuralNetClassifier((5,), activation="tanh", solver="sgd", batch_size=None,
+                                   momentum=0.0, learning_rate_init=0.5, max_iter=20,
+                                   dtype="float32", random_state=0)
+
+    fast, plain = fit_both(monkeypatch, make, X, y)
+    assert fast.coefs_[0].dtype == np.float32
+    assert_same_fit(fast, plain, rtol=2e-5)
+
+
+def test_mini_batches_momentum_and_adam_take_the_general_loop(monkeypatch):
+    calls = []
+    original = FOLD
+    monkeypatch.setattr(training, "_fold",
+                        lambda *args: calls.append(original(*args)) or calls[-1])
+    X = np.random.RandomState(5).randn(30, 2)
+    y = (X[:, 0] > 0).astype(int)
+    for kwargs in [dict(solver="sgd", batch_size=10, momentum=0.0),
+                   dict(solver="sgd", batch_size=None, momentum=0.9),
+                   dict(solver="adam", batch_size=None),
+                   dict(solver="sgd", batch_size=None, momentum=0.0, max_grad_norm=1.0)]:
+        NeuralNetClassifier((3,), max_iter=2, n_iter_no_change=None, **kwargs).fit(X, y)
+    assert calls == [None] * 4
+
+
+def test_divergence_in_the_folded_path_rolls_back(monkeypatch):
+    X = np.random.RandomState(6).randn(40, 2) * 50
+    y = X[:, 0] * 1e3
+    model = NeuralNetRegressor((4,), activation="relu", solver="sgd", batch_size=None,
+                               momentum=0.0, learning_rate_init=10.0, max_iter=50,
+                               random_state=0)
+    folded = []
+    monkeypatch.setattr(training, "_fold", lambda *args: folded.append(FOLD(*args)) or folded[-1])
+    with pytest.raises(DivergenceError, match="diverged"):
+        model.fit(X, y)
+    assert folded[0] is not None
+    params = model.coefs_ + model.intercepts_
+    for p in params:
+        assert np.all(np.isfinite(p)) and p.flags.c_contiguous
+        # Copied out of the folded vector: no two share memory.
+        assert not any(np.shares_memory(p, q) for q in params if q is not p)
+
+
+def test_callbacks_see_each_epochs_weights(monkeypatch):
+    X = np.random.RandomState(7).randn(30, 2)
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    seen = []
+
+    def record(model, info):
+        seen.append([W.copy() for W in model.coefs_])
+
+    fast, plain = fit_both(monkeypatch, lambda: NeuralNetClassifier(
+        (4,), activation="tanh", solver="sgd", batch_size=None, momentum=0.0,
+        learning_rate_init=0.5, max_iter=5, n_iter_no_change=None, random_state=0,
+        callbacks=[record]), X, y)
+    assert len(seen) == 10
+    for a, b in zip(seen[:5], seen[5:], strict=True):
+        np.testing.assert_allclose(a[0], b[0], rtol=1e-12)
+    assert not np.array_equal(seen[0][0], seen[4][0])
