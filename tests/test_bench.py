@@ -74,6 +74,22 @@ def test_cost_line_check_tolerates_chaos_only_late():
     early = bench._compare_cost_lines([0.69, 0.3001, 0.2], [0.69, 0.3, 0.2])
     assert not early["ok"] and "DIFFER" in early["message"]
     assert not bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.3])["ok"]
+    # The late tolerance is the article's own measured spread when that is wider.
+    assert bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.3], spread=0.15)["ok"]
+    assert not bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.4], spread=0.15)["ok"]
+
+
+def test_chaos_spread_is_the_largest_late_move_under_rounding_changes():
+    calls = []
+
+    def article(X):
+        calls.append(X.copy())
+        k = round((X[0, 0] - 1.0) / np.finfo(float).eps)
+        return [0.69, 0.3, 0.2 + 0.01 * k, 0.1]
+
+    X = np.ones((2, 3))
+    assert bench._chaos_spread(article, X, [0.69, 0.3, 0.2, 0.1]) == pytest.approx(0.04)
+    assert len(calls) == 4 and all(np.all(c != X) for c in calls)
 
 
 def test_workloads_are_a_registry(monkeypatch):

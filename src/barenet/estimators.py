@@ -403,7 +403,8 @@ class _BaseNeuralNet(BaseEstimator):
             if bar is not None:
                 bar.close()
 
-        return on_epoch, finish
+        # (Nothing to tell per epoch: the loop need not call back.)
+        return (on_epoch if callbacks or bar is not None else None), finish
 
     def fit(self, X, y, sample_weight=None, validation_data=None):
         """Fit the network to ``X, y``.

@@ -9,6 +9,7 @@ is one forward and backward pass; :func:`train_stochastic` and
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -392,11 +393,11 @@ def train_stochastic(
         workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
         batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
     try:
-        for epoch in range(epochs):
-            epoch_loss = 0.0
-            # NOTE: overflow in a diverging fit is detected from the loss, not
-            # reported as a warning per operation.
-            with np.errstate(over="ignore", invalid="ignore"):
+        # NOTE: overflow in a diverging fit is detected from the loss, not
+        # reported as a warning per operation.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                epoch_loss = 0.0
                 if folded is not None:
                     optimizer.learning_rate = schedule.at(samples_seen)
                     loss = _folded_step(folded, net, Y, sample_weight, settings.alpha,
@@ -407,7 +408,8 @@ def train_stochastic(
                 else:
                     for Xb, Yb, sw in batches:
                         params = net.params
-                        loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha, workspace)
+                        loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha,
+                                                         workspace)
                         first_loss = loss if first_loss is None else first_loss
                         # NOTE: a step to non-finite weights shows in the next loss;
                         # that check rolls back past it (the end of the fit checks too).
@@ -420,37 +422,38 @@ def train_stochastic(
                         previous = params
                         samples_seen += Xb.shape[0]
                         epoch_loss += loss * Xb.shape[0]
-            n_iter += 1
-            epoch_loss /= m
-            history.loss.append(epoch_loss)
-            history.learning_rate.append(optimizer.learning_rate)
-            score = None
-            if validation is not None:
-                with np.errstate(over="ignore", invalid="ignore"):
+                n_iter += 1
+                epoch_loss /= m
+                history.loss.append(epoch_loss)
+                history.learning_rate.append(optimizer.learning_rate)
+                score = None
+                if validation is not None:
                     score = validation.score(net)
                     history.val_score.append(score)
                     history.val_loss.append(validation.loss(net))
-            # Convergence, as scikit-learn's MLP: no improvement by tol for
-            # n_iter_no_change epochs in a row.
-            if watch_validation:
-                improved = score > best_score + settings.tol
-                if score > best_score:
-                    best_score, best_params = score, [p.copy() for p in net.params]
-            else:
-                improved = epoch_loss < best_loss - settings.tol
-            best_loss = min(best_loss, epoch_loss)
-            no_improvement = 0 if improved else no_improvement + 1
-            info = {"epoch": epoch, "loss": epoch_loss, "learning_rate": optimizer.learning_rate,
-                    "val_loss": history.val_loss[-1] if validation is not None else None,
-                    "val_score": score}
-            if on_epoch is not None and on_epoch(info):
-                break
-            if settings.n_iter_no_change is not None and no_improvement > settings.n_iter_no_change:
-                if schedule.on_plateau():
-                    no_improvement = 0
+                # Convergence, as scikit-learn's MLP: no improvement by tol for
+                # n_iter_no_change epochs in a row.
+                if watch_validation:
+                    improved = score > best_score + settings.tol
+                    if score > best_score:
+                        best_score, best_params = score, [p.copy() for p in net.params]
                 else:
-                    converged = True
+                    improved = epoch_loss < best_loss - settings.tol
+                best_loss = min(best_loss, epoch_loss)
+                no_improvement = 0 if improved else no_improvement + 1
+                if on_epoch is not None and on_epoch({
+                        "epoch": epoch, "loss": epoch_loss,
+                        "learning_rate": optimizer.learning_rate,
+                        "val_loss": history.val_loss[-1] if validation is not None else None,
+                        "val_score": score}):
                     break
+                patience = settings.n_iter_no_change
+                if patience is not None and no_improvement > patience:
+                    if schedule.on_plateau():
+                        no_improvement = 0
+                    else:
+                        converged = True
+                        break
         if not all(np.all(np.isfinite(p)) for p in net.params):
             if folded is not None:
                 folded.theta[...] = previous_theta
@@ -511,7 +514,7 @@ def _folded_step(folded: FoldedNetwork, net: Network, Y: Array, sample_weight: A
         loss += add_l2_penalty([dW[:, :-1] for dW in folded.dW], [W[:, :-1] for W in folded.W],
                                alpha, Y.shape[0], sample_weight, scale=learning_rate)
     first_loss = loss if first_loss is None else first_loss
-    if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
+    if not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
         folded.theta[...] = previous_theta
         raise _Diverged(loss)
     previous_theta[...] = folded.theta
