@@ -444,7 +444,8 @@ def _gradient_descent(
     H, S = sum(sizes), len(sizes)
     ends = np.cumsum(sizes)
     starts = ends - sizes
-    net = FoldedNetwork(X, [n_x, H, S], [tanh], sigmoid)
+    net = FoldedNetwork([n_x, H, S], [tanh], sigmoid)
+    net.inputs(m)[...] = X
     W1, W2 = net.W  # [W1 | b1] (H, n_x + 1), [W2 | b2] (S, H + 1), views into net.theta
     connected = np.zeros((S, H + 1))
     for s, (p, a, b) in enumerate(zip(initial, starts, ends, strict=True)):
@@ -456,7 +457,7 @@ def _gradient_descent(
     theta, step, Y_T = net.theta, net.step, Y.T
 
     for i in range(num_iterations):
-        A2 = net.forward()                         # A1 = tanh(W1 X + b1), A2 = sigmoid(W2 A1 + b2)
+        A2 = net.forward(m)                        # A1 = tanh(W1 X + b1), A2 = sigmoid(W2 A1 + b2)
         if callback is not None:
             callback(i, _unpack(W1, W2, starts, ends)[0], A2.copy())
         if print_cost and i % 1000 == 0:

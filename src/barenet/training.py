@@ -382,31 +382,32 @@ def train_stochastic(
     first_loss, previous = None, net.params
     no_improvement, converged, interrupted, n_iter = 0, False, False, 0
     watch_validation = settings.early_stopping and validation is not None
-    folded = _fold(net, X, settings, block, optimizer)
+    folded = _fold(net, settings, optimizer)
     if folded is not None:
-        # Full-batch gradient descent: the network's weights are views into the
+        # Plain gradient descent: the network's weights are views into the
         # folded parameters, updated in place (copied out at the end).
         previous_theta = folded.theta.copy()
         net.coefs, net.intercepts = folded.coefs(), folded.intercepts()
     else:
         # Every batch is computed in the same buffers.
         workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
-        batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
+    batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
     try:
         # NOTE: overflow in a diverging fit is detected from the loss, not
         # reported as a warning per operation.
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(epochs):
                 epoch_loss = 0.0
-                if folded is not None:
+                for Xb, Yb, sw in batches:
+                    n = Xb.shape[0]
                     optimizer.learning_rate = schedule.at(samples_seen)
-                    loss = _folded_step(folded, net, Y, sample_weight, settings.alpha,
-                                        optimizer.learning_rate, previous_theta, first_loss)
-                    first_loss = loss if first_loss is None else first_loss
-                    samples_seen += m
-                    epoch_loss = loss * m
-                else:
-                    for Xb, Yb, sw in batches:
+                    if folded is not None:
+                        if batch < m or epoch == 0:  # (the full batch stays in place)
+                            folded.inputs(n)[...] = Xb.T
+                        loss = _folded_step(folded, n, net, Yb, sw, settings.alpha,
+                                            optimizer.learning_rate, previous_theta, first_loss)
+                        first_loss = loss if first_loss is None else first_loss
+                    else:
                         params = net.params
                         loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha,
                                                          workspace)
@@ -416,12 +417,11 @@ def train_stochastic(
                         if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
                             net.params = previous  # the weights before the step that blew up
                             raise _Diverged(loss)
-                        optimizer.learning_rate = schedule.at(samples_seen)
                         grads = clip_by_norm(grads, settings.max_grad_norm)
                         net.params = optimizer.step(params, grads)
                         previous = params
-                        samples_seen += Xb.shape[0]
-                        epoch_loss += loss * Xb.shape[0]
+                    samples_seen += n
+                    epoch_loss += loss * n
                 n_iter += 1
                 epoch_loss /= m
                 history.loss.append(epoch_loss)
@@ -482,37 +482,38 @@ def train_stochastic(
             "optimizer": optimizer}
 
 
-def _fold(net: Network, X: Array, settings: Settings, block: int | None,
+def _fold(net: Network, settings: Settings,
           optimizer: GradientDescent | Adam | None) -> FoldedNetwork | None:
-    """``net`` as a :class:`~barenet.engine.folded.FoldedNetwork` when the fit is
-    plain full-batch gradient descent on data in memory, else None."""
-    plain = (settings.solver == "sgd" and settings.momentum == 0 and block is None
-             and settings.batch_size >= X.shape[0] and settings.max_grad_norm is None
+    """``net`` as a :class:`~barenet.engine.folded.FoldedNetwork` when training
+    is plain gradient descent (no momentum, no clipping), else None."""
+    plain = (settings.solver == "sgd" and settings.momentum == 0
+             and settings.max_grad_norm is None
              and (optimizer is None or getattr(optimizer, "momentum", None) == 0)
              and all(g.slope_from_output for g in net.hidden))
     if not plain:
         return None
-    folded = FoldedNetwork(X.T, net.layer_sizes, net.hidden, net.output.activation)
+    folded = FoldedNetwork(net.layer_sizes, net.hidden, net.output.activation,
+                           net.coefs[0].dtype)
     folded.set_parameters(net.coefs, net.intercepts)
     return folded
 
 
-def _folded_step(folded: FoldedNetwork, net: Network, Y: Array, sample_weight: Array | None,
-                 alpha: float, learning_rate: float, previous_theta: Array,
-                 first_loss: float | None) -> float:
-    """One iteration of full-batch gradient descent on ``folded``; returns the loss before it.
+def _folded_step(folded: FoldedNetwork, n: int, net: Network, Y: Array,
+                 sample_weight: Array | None, alpha: float, learning_rate: float,
+                 previous_theta: Array, first_loss: float | None) -> float:
+    """One step of gradient descent on the ``n`` samples in ``folded``'s inputs.
 
     The same loss and gradient as :func:`loss_and_gradients`, the same step as
-    :func:`~barenet.engine.optimizers.gradient_descent_step`.  A loss that
-    blew up restores the weights from before the previous step, kept in
-    ``previous_theta``.
+    :func:`~barenet.engine.optimizers.gradient_descent_step`; returns the loss
+    before the step.  A loss that blew up restores the weights from before
+    the previous step, kept in ``previous_theta``.
     """
-    folded.forward()
+    folded.forward(n)
     loss = net.output.loss(Y, folded.Z.T, sample_weight)
     folded.backward(Y, sample_weight, scale=learning_rate)
     if alpha:
         loss += add_l2_penalty([dW[:, :-1] for dW in folded.dW], [W[:, :-1] for W in folded.W],
-                               alpha, Y.shape[0], sample_weight, scale=learning_rate)
+                               alpha, n, sample_weight, scale=learning_rate)
     first_loss = loss if first_loss is None else first_loss
     if not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
         folded.theta[...] = previous_theta

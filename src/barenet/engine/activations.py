@@ -43,8 +43,9 @@ class Activation:
         Whether both functions take ``out=`` (an array to write into).
     slope_from_output : bool, default False
         Whether ``derivative`` reads only ``A`` (it is then called with
-        ``Z=None``): a training loop may let ``A`` overwrite ``Z``.  True for
-        every built-in activation.
+        ``Z=None``, and with ``out=A`` when ``accepts_out``): a training loop
+        may let ``A`` overwrite ``Z``, and the slope overwrite ``A``.  True
+        for every built-in activation.
 
     Examples
     --------
@@ -125,7 +126,8 @@ def sigmoid(Z: Array, out: Array | None = None) -> Array:
 
 def sigmoid_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
     """Slope of the sigmoid from its output: ``A (1 - A)``."""
-    return np.multiply(A, np.subtract(1, A, out=out), out=out)
+    # (1 - A goes to a temporary, so that ``out`` may be ``A`` itself.)
+    return np.multiply(A, 1 - A, out=out)
 
 
 def tanh(Z: Array, out: Array | None = None) -> Array:

@@ -43,13 +43,35 @@ def _slope_function(g: Activation) -> Callable[..., Array]:
     return g.derivative if g.accepts_out else g.derivative_into
 
 
+class _Pass:
+    """The arrays of a forward and backward pass over ``m`` samples (columns)."""
+
+    def __init__(self, net: FoldedNetwork, m: int) -> None:
+        sizes, dtype = net.layer_sizes, net.theta.dtype
+        # Inputs of each layer, [A; 1]: the last row stays ones.
+        self.A = [np.ones((n + 1, m), dtype) for n in sizes[:-1]]
+        self.Z = np.empty((sizes[-1], m), dtype)
+        self.P = np.empty_like(self.Z)
+        self.dZ = [np.empty((n, m), dtype) for n in sizes[1:]]
+        # What each step reads, looked up once: per hidden layer the weights,
+        # its input, its units and the activation; per layer (last first)
+        # what the backward products read.
+        layers = zip(net.W[:-1], self.A[:-1], self.A[1:], net.hidden, strict=True)
+        self.forward = [(W, A_in, A_out[:-1], g.forward if g.accepts_out else g.forward_into)
+                        for W, A_in, A_out, g in layers]
+        self.backward = [(net.dW[l], self.A[l].T, net.W[l][:, :-1].T,
+                          self.dZ[l - 1] if l else None,
+                          self.A[l][:-1] if l else None,
+                          _slope_function(net.hidden[l - 1]) if l else None)
+                         for l in range(len(net.W) - 1, -1, -1)]
+        self.Z_T, self.P_T, self.dZ_T = self.Z.T, self.P.T, self.dZ[-1].T
+
+
 class FoldedNetwork:
-    """Parameters, data and every intermediate array of full-batch training.
+    """Parameters and the arrays of training, laid out as the module describes.
 
     Parameters
     ----------
-    X : ndarray of shape (n_features, m)
-        The training inputs, samples as columns (copied once, beside a row of ones).
     layer_sizes : sequence of int
         ``(n_features, n_hidden_1, ..., n_outputs)``.
     hidden : sequence of Activation
@@ -58,8 +80,7 @@ class FoldedNetwork:
         ``output_activation(Z, out=...)`` in the rows = samples layout, e.g.
         :func:`~barenet.engine.activations.sigmoid` or
         :func:`~barenet.engine.losses.softmax`.
-    dtype : dtype, optional
-        Default: ``X``'s.
+    dtype : dtype, default float64
 
     Attributes
     ----------
@@ -70,21 +91,29 @@ class FoldedNetwork:
         loss, same layout as ``theta``.
     W, dW : list of ndarray
         Views ``[W | b]`` of shape ``(n_out, n_in + 1)`` into ``theta`` and ``step``.
-    Z : ndarray of shape (n_outputs, m)
-        Output pre-activations of the last :meth:`forward`.
     mask : ndarray of shape (n_outputs, n_last_hidden + 1), optional
         Multiplies the last layer's step: zeros keep those weights where
         they are (the batched sweep's block-structured output layer).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS, sigmoid
+    >>> net = FoldedNetwork([2, 3, 1], [ACTIVATIONS["tanh"]], sigmoid)
+    >>> net.inputs(5)[...] = np.arange(10.0).reshape(2, 5)   # 5 samples, as columns
+    >>> net.forward(5).shape
+    (1, 5)
+    >>> step = net.backward(np.ones((5, 1)), scale=0.1)   # 0.1 * gradient
+    >>> net.theta -= step                                  # one step of descent
     """
 
-    def __init__(self, X: Array, layer_sizes: Sequence[int], hidden: Sequence[Activation],
-                 output_activation: Callable[..., Array], dtype: type | None = None) -> None:
+    def __init__(self, layer_sizes: Sequence[int], hidden: Sequence[Activation],
+                 output_activation: Callable[..., Array], dtype: type = np.float64) -> None:
         for g in hidden:
             if not g.slope_from_output:
                 raise ValueError(f"activation {g.name!r} needs Z for its slope; "
                                  "FoldedNetwork overwrites Z with A")
-        dtype = X.dtype if dtype is None else dtype
-        sizes, m = list(layer_sizes), X.shape[1]
+        self.layer_sizes = sizes = list(layer_sizes)
         shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
         ends = np.cumsum([rows * cols for rows, cols in shapes])
         self.theta = np.zeros(ends[-1], dtype)
@@ -94,28 +123,15 @@ class FoldedNetwork:
         for start, end, shape in cuts:
             self.W.append(self.theta[start:end].reshape(shape))
             self.dW.append(self.step[start:end].reshape(shape))
-        # Inputs of each layer, [A; 1]: the last row stays ones.
-        self.A = [np.ones((n + 1, m), dtype) for n in sizes[:-1]]
-        self.A[0][:-1] = X
-        self.Z = np.empty((sizes[-1], m), dtype)
-        self.P = np.empty_like(self.Z)
-        self.dZ = [np.empty((n, m), dtype) for n in sizes[1:]]
-        self.slope = [np.empty((n, m), dtype) for n in sizes[1:-1]]
         self.hidden, self.output_activation = list(hidden), output_activation
         self.mask: Array | None = None
-        # What each iteration reads, looked up once: per hidden layer the
-        # weights, its input, its units and the activation's functions; per
-        # layer (last first) what the backward products read.
-        layers = zip(self.W[:-1], self.A[:-1], self.A[1:], self.hidden, strict=True)
-        self._forward = [(W, A_in, A_out[:-1], g.forward if g.accepts_out else g.forward_into)
-                         for W, A_in, A_out, g in layers]
-        self._backward = [(self.dW[l], self.A[l].T, self.W[l][:, :-1].T,
-                           self.dZ[l - 1] if l else None,
-                           self.A[l][:-1] if l else None,
-                           self.slope[l - 1] if l else None,
-                           _slope_function(self.hidden[l - 1]) if l else None)
-                          for l in range(len(self.W) - 1, -1, -1)]
-        self._Z_T, self._P_T, self._dZ_T = self.Z.T, self.P.T, self.dZ[-1].T
+        self._passes: dict[int, _Pass] = {}  # by number of samples (a full and a last batch)
+        self._last: _Pass | None = None
+
+    def _pass(self, m: int) -> _Pass:
+        if m not in self._passes:
+            self._passes[m] = _Pass(self, m)
+        return self._passes[m]
 
     # -- parameters in the rows = samples layout --------------------------------
     def coefs(self) -> list[Array]:
@@ -133,22 +149,40 @@ class FoldedNetwork:
             W[:, -1] = np.ravel(b)
 
     # -- one iteration ----------------------------------------------------------
-    def forward(self) -> Array:
-        """Forward pass on the training inputs; returns the output activations ``(n_outputs, m)``.
+    def inputs(self, m: int) -> Array:
+        """The input array of a pass over ``m`` samples, ``(n_features, m)``: write the data here.
 
-        The output pre-activations stay in :attr:`Z`, each hidden layer's
-        activations in ``A[l + 1]``.
+        It keeps what was written: data written once serves every full-batch
+        iteration.
         """
-        for W, A_in, units, g in self._forward:
+        return self._pass(m).A[0][:-1]
+
+    def forward(self, m: int) -> Array:
+        """Forward pass over the ``m`` samples in :meth:`inputs`.
+
+        Returns the output activations ``(n_outputs, m)``; the output
+        pre-activations are then :attr:`Z`.
+        """
+        p = self._last = self._pass(m)
+        for W, A_in, units, g in p.forward:
             np.dot(W, A_in, out=units)              # Z = [W | b] [A; 1]
             g(units, out=units)                     # A = g(Z), in place
-        np.dot(self.W[-1], self.A[-1], out=self.Z)
-        self.output_activation(self._Z_T, out=self._P_T)
-        return self.P
+        np.dot(self.W[-1], p.A[-1], out=p.Z)
+        self.output_activation(p.Z_T, out=p.P_T)
+        return p.P
+
+    @property
+    def Z(self) -> Array:
+        """Output pre-activations ``(n_outputs, m)`` of the last :meth:`forward`."""
+        assert self._last is not None, "forward() first"
+        return self._last.Z
 
     def backward(self, Y: Array, sample_weight: Array | None = None,
                  scale: float = 1.0) -> Array:
         """Backward pass after :meth:`forward`: ``step = scale * dLoss/dtheta``.
+
+        Each hidden layer's activations are overwritten by their slopes on
+        the way (the next :meth:`forward` computes them again).
 
         Parameters
         ----------
@@ -163,12 +197,18 @@ class FoldedNetwork:
         ndarray
             :attr:`step`.
         """
-        dZ = output_delta(self._P_T, Y, sample_weight, out=self._dZ_T, scale=scale).T
-        for dW, A_in_T, W_T, dZ_in, A_in, slope, derivative in self._backward:
+        p = self._last
+        assert p is not None, "forward() first"
+        dZ = output_delta(p.P_T, Y, sample_weight, out=p.dZ_T, scale=scale).T
+        for dW, A_in_T, W_T, dZ_in, A_in, derivative in p.backward:
             np.dot(dZ, A_in_T, out=dW)              # [dW | db] = dZ [A; 1]^T
             if dZ_in is not None:                   # dZ_in = W^T dZ * g'(Z_in)
-                dZ = np.dot(W_T, dZ, out=dZ_in)
-                dZ *= derivative(None, A_in, out=slope)
+                if W_T.shape[1] == 1:               # (one output: an outer product,
+                    np.multiply(W_T, dZ, out=dZ_in)  # cheaper broadcast than by BLAS)
+                else:
+                    np.dot(W_T, dZ, out=dZ_in)
+                # A_in is not read again in this pass: its slope overwrites it.
+                dZ = np.multiply(dZ_in, derivative(None, A_in, out=A_in), out=dZ_in)
         if self.mask is not None:
             self.dW[-1] *= self.mask
         return self.step
