@@ -392,6 +392,8 @@ def train_stochastic(
         # Every batch is computed in the same buffers.
         workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
     batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
+    if batch >= m and block is None:
+        batches = [(X, Y, sample_weight)]  # the full batch, as it is: nothing to draw
     try:
         # NOTE: overflow in a diverging fit is detected from the loss, not
         # reported as a warning per operation.

@@ -59,7 +59,10 @@ class _Pass:
         layers = zip(net.W[:-1], self.A[:-1], self.A[1:], net.hidden, strict=True)
         self.forward = [(W, A_in, A_out[:-1], g.forward if g.accepts_out else g.forward_into)
                         for W, A_in, A_out, g in layers]
+        # (W^T dZ with a single output is an outer product: a broadcast
+        # multiplication does it cheaper than BLAS.)
         self.backward = [(net.dW[l], self.A[l].T, net.W[l][:, :-1].T,
+                          np.multiply if net.W[l].shape[0] == 1 else np.dot,
                           self.dZ[l - 1] if l else None,
                           self.A[l][:-1] if l else None,
                           _slope_function(net.hidden[l - 1]) if l else None)
@@ -129,9 +132,10 @@ class FoldedNetwork:
         self._last: _Pass | None = None
 
     def _pass(self, m: int) -> _Pass:
-        if m not in self._passes:
-            self._passes[m] = _Pass(self, m)
-        return self._passes[m]
+        p = self._passes.get(m)
+        if p is None:
+            p = self._passes[m] = _Pass(self, m)
+        return p
 
     # -- parameters in the rows = samples layout --------------------------------
     def coefs(self) -> list[Array]:
@@ -163,7 +167,7 @@ class FoldedNetwork:
         Returns the output activations ``(n_outputs, m)``; the output
         pre-activations are then :attr:`Z`.
         """
-        p = self._last = self._pass(m)
+        p = self._last = self._passes.get(m) or self._pass(m)
         for W, A_in, units, g in p.forward:
             np.dot(W, A_in, out=units)              # Z = [W | b] [A; 1]
             g(units, out=units)                     # A = g(Z), in place
@@ -200,13 +204,10 @@ class FoldedNetwork:
         p = self._last
         assert p is not None, "forward() first"
         dZ = output_delta(p.P_T, Y, sample_weight, out=p.dZ_T, scale=scale).T
-        for dW, A_in_T, W_T, dZ_in, A_in, derivative in p.backward:
+        for dW, A_in_T, W_T, product, dZ_in, A_in, derivative in p.backward:
             np.dot(dZ, A_in_T, out=dW)              # [dW | db] = dZ [A; 1]^T
             if dZ_in is not None:                   # dZ_in = W^T dZ * g'(Z_in)
-                if W_T.shape[1] == 1:               # (one output: an outer product,
-                    np.multiply(W_T, dZ, out=dZ_in)  # cheaper broadcast than by BLAS)
-                else:
-                    np.dot(W_T, dZ, out=dZ_in)
+                product(W_T, dZ, out=dZ_in)
                 # A_in is not read again in this pass: its slope overwrites it.
                 dZ = np.multiply(dZ_in, derivative(None, A_in, out=A_in), out=dZ_in)
         if self.mask is not None:
