@@ -3,8 +3,12 @@
 Everything here is plumbing around the engine: a :class:`Network` holds the
 parameters and the engine functions that define it; :func:`loss_and_gradients`
 is one forward and backward pass; :func:`train_stochastic` and
-:func:`train_lbfgs` drive the optimisers.  The estimators in
-:mod:`barenet.estimators` prepare the data and call these.
+:func:`train_lbfgs` drive the optimisers.  Plain gradient descent (solver
+"sgd" without momentum or gradient clipping, full batch or mini-batches) runs
+through :class:`~barenet.engine.folded.FoldedNetwork`, the same passes laid
+out so that a step allocates nothing; every other optimiser through
+:func:`loss_and_gradients`.  The estimators in :mod:`barenet.estimators`
+prepare the data and call these.
 """
 
 from __future__ import annotations
@@ -330,6 +334,9 @@ def train_stochastic(
     encode: Callable[[Any], Array] | None = None,
 ) -> dict[str, Any]:
     """Train ``net`` in place by mini-batch gradient descent or Adam.
+
+    Plain gradient descent takes the folded layout (see the module's
+    docstring); it computes the same losses and steps, up to rounding.
 
     Parameters
     ----------
