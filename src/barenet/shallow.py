@@ -467,12 +467,6 @@ def _gradient_descent(
     return _unpack(W1, W2, starts, ends)
 
 
-def _split(flat: Array, n_x: int, H: int, S: int) -> tuple[Array, Array]:
-    """Views of a flat vector as ``[W1 | b1]`` (H, n_x + 1) and ``[W2 | b2]`` (S, H + 1)."""
-    cut = H * (n_x + 1)
-    return flat[:cut].reshape(H, n_x + 1), flat[cut:].reshape(S, H + 1)
-
-
 def _unpack(W1: Array, W2: Array, starts: Array, ends: Array) -> list[Parameters]:
     """The course's ``W1, b1, W2, b2`` of each network, copied out of the blocks."""
     H = W1.shape[0]
