@@ -177,13 +177,16 @@ def test_ctrl_c_stops_training_and_still_saves(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "barenet", "train", str(data), "--target", "t",
          "--iterations", "100000", "--out", str(model_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A test runner started in the background inherits SIGINT ignored, and
+        # Python then keeps ignoring it: give the child the default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "Ctrl-C stops early" in proc.stdout.readline()  # training has started
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert "training interrupted after" in err and "Saved" in out
+    assert "training interrupted after" in err and "Saved" in out, (out, err)
     model = bn.load(model_path)
     assert 1 <= model.n_iter_ < 100000
     assert np.all(np.isfinite(model.predict_proba(X[:10])))
