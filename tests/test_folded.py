@@ -249,3 +249,24 @@ def test_callbacks_see_each_epochs_weights(monkeypatch):
     for a, b in zip(seen[:5], seen[5:], strict=True):
         np.testing.assert_allclose(a[0], b[0], rtol=1e-12)
     assert not np.array_equal(seen[0][0], seen[4][0])
+
+
+def test_streamed_mini_batches_take_the_folded_path_too(monkeypatch, tmp_path):
+    from barenet import estimators
+
+    monkeypatch.setattr(estimators, "STREAM_MIN_BYTES", 0)  # stream even this small file
+    rng = np.random.RandomState(10)
+    X = np.lib.format.open_memmap(tmp_path / "X.npy", mode="w+", dtype=np.float64,
+                                  shape=(3000, 2))
+    X[:] = rng.randn(3000, 2)
+    X.flush()
+    X = np.load(tmp_path / "X.npy", mmap_mode="r")
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+
+    def make():
+        return NeuralNetClassifier((6,), activation="tanh", solver="sgd", batch_size=128,
+                                   momentum=0.0, learning_rate_init=0.2, max_iter=2,
+                                   n_iter_no_change=None, random_state=0)
+
+    fast, plain = fit_both(monkeypatch, make, X, y)
+    assert_same_fit(fast, plain)
