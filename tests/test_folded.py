@@ -270,3 +270,11 @@ def test_streamed_mini_batches_take_the_folded_path_too(monkeypatch, tmp_path):
 
     fast, plain = fit_both(monkeypatch, make, X, y)
     assert_same_fit(fast, plain)
+
+
+def test_backward_before_forward_says_so():
+    folded = FoldedNetwork([2, 3, 1], [ACTIVATIONS["tanh"]], ACTIVATIONS["sigmoid"].forward)
+    with pytest.raises(RuntimeError, match="forward"):
+        folded.backward(np.ones((4, 1)))
+    with pytest.raises(RuntimeError, match="forward"):
+        _ = folded.Z

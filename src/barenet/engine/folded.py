@@ -1,10 +1,10 @@
-"""A dense network laid out for full-batch training: the fast form of :mod:`.network`.
+"""A dense network laid out for plain gradient descent: the fast form of :mod:`.network`.
 
 The formulas are those of :func:`barenet.engine.network.forward` and
 :func:`~barenet.engine.network.backward`, computed by the same activation
-and loss functions; what differs is how the arrays are laid out, so that an
-iteration over a small data set is a handful of NumPy calls and allocates
-nothing:
+and loss functions; what differs is how the arrays are laid out, so that a
+step (over the full batch or a mini-batch) is a handful of NumPy calls and
+allocates nothing:
 
 * **columns = samples**: a layer computes ``Z = W A`` with ``A`` of shape
   ``(n_in, m)``.  On small networks this orientation is the faster one for
@@ -17,9 +17,10 @@ nothing:
 * **the learning rate folded into the output gradient**: ``dZ`` of the output
   is multiplied by it once (:func:`~barenet.engine.losses.output_delta`'s
   ``scale``), and every gradient computed from it comes out as a step.
-* **activations in place**: ``A = g(Z)`` overwrites ``Z``, so only
-  activations whose slope reads ``A`` alone can be used (all the built-in
-  ones, see :attr:`~barenet.engine.activations.Activation.slope_from_output`).
+* **activations in place**: ``A = g(Z)`` overwrites ``Z``, and on the way
+  back the slope ``g'`` overwrites ``A``, so only activations whose slope
+  reads ``A`` alone can be used (all the built-in ones, see
+  :attr:`~barenet.engine.activations.Activation.slope_from_output`).
 
 Rows = samples stays the layout everywhere else; the weights a network
 exposes (:meth:`FoldedNetwork.coefs`) are views in that layout, so code that
@@ -178,7 +179,8 @@ class FoldedNetwork:
     @property
     def Z(self) -> Array:
         """Output pre-activations ``(n_outputs, m)`` of the last :meth:`forward`."""
-        assert self._last is not None, "forward() first"
+        if self._last is None:
+            raise RuntimeError("call forward() first")
         return self._last.Z
 
     def backward(self, Y: Array, sample_weight: Array | None = None,
@@ -202,7 +204,8 @@ class FoldedNetwork:
             :attr:`step`.
         """
         p = self._last
-        assert p is not None, "forward() first"
+        if p is None:
+            raise RuntimeError("call forward() first")
         dZ = output_delta(p.P_T, Y, sample_weight, out=p.dZ_T, scale=scale).T
         for dW, A_in_T, W_T, product, dZ_in, A_in, derivative in p.backward:
             np.dot(dZ, A_in_T, out=dW)              # [dW | db] = dZ [A; 1]^T
