@@ -399,8 +399,6 @@ def train_stochastic(
         # Every batch is computed in the same buffers.
         workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
     batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
-    if batch >= m and block is None:
-        batches = [(X, Y, sample_weight)]  # the full batch, as it is: nothing to draw
     try:
         # NOTE: overflow in a diverging fit is detected from the loss, not
         # reported as a warning per operation.
@@ -413,19 +411,26 @@ def train_stochastic(
                     if folded is not None:
                         if batch < m or epoch == 0:  # (the full batch stays in place)
                             folded.inputs(n)[...] = Xb.T
-                        loss = _folded_step(folded, n, net, Yb, sw, settings.alpha,
-                                            optimizer.learning_rate, previous_theta, first_loss)
-                        first_loss = loss if first_loss is None else first_loss
+                        loss = _folded_gradient(folded, n, net, Yb, sw, settings.alpha,
+                                                optimizer.learning_rate)
                     else:
                         params = net.params
                         loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha,
                                                          workspace)
-                        first_loss = loss if first_loss is None else first_loss
-                        # NOTE: a step to non-finite weights shows in the next loss;
-                        # that check rolls back past it (the end of the fit checks too).
-                        if not (np.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
-                            net.params = previous  # the weights before the step that blew up
-                            raise _Diverged(loss)
+                    first_loss = loss if first_loss is None else first_loss
+                    # NOTE: a step to non-finite weights shows in the next loss;
+                    # that check rolls back past it (the end of the fit checks too).
+                    if not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
+                        # the weights before the step that blew up
+                        if folded is not None:
+                            folded.theta[...] = previous_theta
+                        else:
+                            net.params = previous
+                        raise _Diverged(loss)
+                    if folded is not None:
+                        previous_theta[...] = folded.theta
+                        folded.theta -= folded.step  # the step: learning rate x gradient
+                    else:
                         grads = clip_by_norm(grads, settings.max_grad_norm)
                         net.params = optimizer.step(params, grads)
                         previous = params
@@ -507,15 +512,13 @@ def _fold(net: Network, settings: Settings,
     return folded
 
 
-def _folded_step(folded: FoldedNetwork, n: int, net: Network, Y: Array,
-                 sample_weight: Array | None, alpha: float, learning_rate: float,
-                 previous_theta: Array, first_loss: float | None) -> float:
-    """One step of gradient descent on the ``n`` samples in ``folded``'s inputs.
+def _folded_gradient(folded: FoldedNetwork, n: int, net: Network, Y: Array,
+                     sample_weight: Array | None, alpha: float, learning_rate: float) -> float:
+    """Loss on the ``n`` samples in ``folded``'s inputs; the step goes to ``folded.step``.
 
-    The same loss and gradient as :func:`loss_and_gradients`, the same step as
-    :func:`~barenet.engine.optimizers.gradient_descent_step`; returns the loss
-    before the step.  A loss that blew up restores the weights from before
-    the previous step, kept in ``previous_theta``.
+    The same loss and gradient as :func:`loss_and_gradients`, the step
+    ``learning_rate * gradient`` being that of
+    :func:`~barenet.engine.optimizers.gradient_descent_step`.
     """
     folded.forward(n)
     loss = net.output.loss(Y, folded.Z.T, sample_weight)
@@ -523,12 +526,6 @@ def _folded_step(folded: FoldedNetwork, n: int, net: Network, Y: Array,
     if alpha:
         loss += add_l2_penalty([dW[:, :-1] for dW in folded.dW], [W[:, :-1] for W in folded.W],
                                alpha, n, sample_weight, scale=learning_rate)
-    first_loss = loss if first_loss is None else first_loss
-    if not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
-        folded.theta[...] = previous_theta
-        raise _Diverged(loss)
-    previous_theta[...] = folded.theta
-    folded.theta -= folded.step
     return loss
 
 

@@ -39,11 +39,6 @@ from .losses import output_delta
 Array = np.ndarray
 
 
-def _slope_function(g: Activation) -> Callable[..., Array]:
-    """``slope(None, A, out=...)`` of an activation whose slope reads ``A`` only."""
-    return g.derivative if g.accepts_out else g.derivative_into
-
-
 class _Pass:
     """The arrays of a forward and backward pass over ``m`` samples (columns)."""
 
@@ -58,15 +53,14 @@ class _Pass:
         # its input, its units and the activation; per layer (last first)
         # what the backward products read.
         layers = zip(net.W[:-1], self.A[:-1], self.A[1:], net.hidden, strict=True)
-        self.forward = [(W, A_in, A_out[:-1], g.forward if g.accepts_out else g.forward_into)
-                        for W, A_in, A_out, g in layers]
+        self.forward = [(W, A_in, A_out[:-1], g.forward_into) for W, A_in, A_out, g in layers]
         # (W^T dZ with a single output is an outer product: a broadcast
         # multiplication does it cheaper than BLAS.)
         self.backward = [(net.dW[l], self.A[l].T, net.W[l][:, :-1].T,
                           np.multiply if net.W[l].shape[0] == 1 else np.dot,
                           self.dZ[l - 1] if l else None,
                           self.A[l][:-1] if l else None,
-                          _slope_function(net.hidden[l - 1]) if l else None)
+                          net.hidden[l - 1].derivative_into if l else None)
                          for l in range(len(net.W) - 1, -1, -1)]
         self.Z_T, self.P_T, self.dZ_T = self.Z.T, self.P.T, self.dZ[-1].T
 
@@ -168,7 +162,7 @@ class FoldedNetwork:
         Returns the output activations ``(n_outputs, m)``; the output
         pre-activations are then :attr:`Z`.
         """
-        p = self._last = self._passes.get(m) or self._pass(m)
+        p = self._last = self._pass(m)
         for W, A_in, units, g in p.forward:
             np.dot(W, A_in, out=units)              # Z = [W | b] [A; 1]
             g(units, out=units)                     # A = g(Z), in place
