@@ -1,11 +1,11 @@
-"""The folded network (full-batch fast path) computes what the plain engine computes.
+"""The folded network (the estimators' fast path) computes what the plain engine computes.
 
 :class:`barenet.engine.folded.FoldedNetwork` lays a network out in columns,
 with biases folded into the weights and one flat parameter vector; the
-estimators use it for plain full-batch gradient descent.  Here its passes
-are compared with :func:`barenet.engine.network.forward`/``backward``, and
-fits through it with fits through the general mini-batch loop.  No test here
-measures time.
+estimators' stochastic training runs on it.  Here its passes are compared
+with :func:`barenet.engine.network.forward`/``backward``, and fits through it
+(every optimiser) with fits through the general loop.  No test here measures
+time.
 """
 
 from __future__ import annotations
@@ -83,6 +83,22 @@ def test_parameters_are_views_in_the_rows_layout():
         assert np.shares_memory(got, folded.theta)
     folded.theta -= 1.0
     np.testing.assert_array_equal(folded.coefs()[0], net.coefs[0] - 1.0)
+
+
+def test_flatten_and_unflatten_are_inverse_and_follow_theta():
+    rng = np.random.RandomState(11)
+    net = random_network(rng, [3, 5, 4, 2], ["tanh", "relu"], "multilabel")
+    folded = FoldedNetwork([3, 5, 4, 2], net.hidden, net.output.activation)
+    folded.set_parameters(net.coefs, net.intercepts)
+    flat = folded.flatten(net.params)
+    np.testing.assert_array_equal(flat, folded.theta)  # the layout of theta
+    assert not np.shares_memory(flat, folded.theta)
+    back = folded.unflatten(flat)
+    assert len(back) == len(net.params)
+    for got, want in zip(back, net.params, strict=True):
+        assert got.shape == want.shape and got.flags.c_contiguous
+        np.testing.assert_array_equal(got, want)
+        assert not np.shares_memory(got, flat)
 
 
 @pytest.mark.parametrize("name", ["identity", "sigmoid", "tanh", "relu", "leaky_relu"])
@@ -184,18 +200,61 @@ def test_float32_full_batch_gd_stays_float32(monkeypatch):
     assert_same_fit(fast, plain, rtol=2e-5)
 
 
-def test_momentum_adam_and_clipping_take_the_general_loop(monkeypatch):
-    calls = []
-    original = FOLD
-    monkeypatch.setattr(training, "_fold",
-                        lambda *args: calls.append(original(*args)) or calls[-1])
-    X = np.random.RandomState(5).randn(30, 2)
-    y = (X[:, 0] > 0).astype(int)
-    for kwargs in [dict(solver="sgd", batch_size=None, momentum=0.9),
-                   dict(solver="adam", batch_size=None),
-                   dict(solver="sgd", batch_size=None, momentum=0.0, max_grad_norm=1.0)]:
-        NeuralNetClassifier((3,), max_iter=2, n_iter_no_change=None, **kwargs).fit(X, y)
-    assert calls == [None] * 3
+OPTIMISERS = [
+    dict(solver="sgd", momentum=0.9),
+    dict(solver="sgd", momentum=0.8, nesterovs_momentum=False, learning_rate="invscaling"),
+    dict(solver="adam", learning_rate_init=0.01),
+    dict(solver="sgd", momentum=0.0, max_grad_norm=0.5),
+    dict(solver="adam", learning_rate_init=0.05, max_grad_norm=0.3),
+]
+
+
+@pytest.mark.parametrize("optimiser", OPTIMISERS)
+@pytest.mark.parametrize("batch_size", [None, 32])
+def test_momentum_adam_and_clipping_fit_as_in_the_general_loop(monkeypatch, optimiser,
+                                                                batch_size):
+    rng = np.random.RandomState(5)
+    X = rng.randn(90, 3)
+    y = rng.randint(0, 3, 90)
+
+    def make():
+        return NeuralNetClassifier((6, 4), activation="tanh", batch_size=batch_size,
+                                   alpha=0.01, max_iter=8, n_iter_no_change=None,
+                                   random_state=0, **optimiser)
+
+    fast, plain = fit_both(monkeypatch, make, X, y)
+    assert_same_fit(fast, plain)
+    if optimiser.get("max_grad_norm"):
+        # The clipping did act: without it the fit goes elsewhere.
+        unclipped = {k: v for k, v in optimiser.items() if k != "max_grad_norm"}
+        free = NeuralNetClassifier((6, 4), activation="tanh", batch_size=batch_size,
+                                   alpha=0.01, max_iter=8, n_iter_no_change=None,
+                                   random_state=0, **unclipped).fit(X, y)
+        assert not np.allclose(free.coefs_[0], fast.coefs_[0])
+
+
+@pytest.mark.parametrize("optimiser", OPTIMISERS[:3])
+def test_partial_fit_continues_the_optimiser_state_in_both_layouts(monkeypatch, optimiser):
+    # Velocities and moment estimates are flat while training and back in the
+    # parameters' layout between calls: every continued step equals the
+    # general loop's, and the state handed back has the parameters' shapes.
+    rng = np.random.RandomState(9)
+    X = rng.randn(64, 2)
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    fits = {}
+    for name, fold in [("fast", FOLD), ("plain", lambda *args: None)]:
+        monkeypatch.setattr(training, "_fold", fold)
+        model = NeuralNetClassifier((5,), activation="relu", batch_size=16, random_state=0,
+                                    **optimiser)
+        for _ in range(4):
+            model.partial_fit(X, y, classes=[0, 1])
+        fits[name] = model
+    assert_same_fit(fits["fast"], fits["plain"])
+    optimizer = fits["fast"]._optimizer
+    state = optimizer.velocities if hasattr(optimizer, "velocities") else optimizer.m
+    params = fits["fast"].coefs_ + fits["fast"].intercepts_
+    assert [s.shape for s in state] == [p.shape for p in params]
+    assert any(np.any(s != 0) for s in state)
 
 
 @pytest.mark.parametrize("batch_size", [16, 25])

@@ -3,11 +3,12 @@
 Everything here is plumbing around the engine: a :class:`Network` holds the
 parameters and the engine functions that define it; :func:`loss_and_gradients`
 is one forward and backward pass; :func:`train_stochastic` and
-:func:`train_lbfgs` drive the optimisers.  Plain gradient descent (solver
-"sgd" without momentum or gradient clipping, full batch or mini-batches) runs
-through :class:`~barenet.engine.folded.FoldedNetwork`, the same passes laid
-out so that a step allocates nothing; every other optimiser through
-:func:`loss_and_gradients`.  The estimators in :mod:`barenet.estimators`
+:func:`train_lbfgs` drive the optimisers.  Stochastic training (every optimiser,
+full batch or mini-batches) runs through
+:class:`~barenet.engine.folded.FoldedNetwork`, the same passes laid out so
+that a step allocates nothing and the optimiser updates one flat vector;
+only hidden activations whose slope needs ``Z`` (custom ones) and L-BFGS go
+through :func:`loss_and_gradients`.  The estimators in :mod:`barenet.estimators`
 prepare the data and call these.
 """
 
@@ -335,8 +336,10 @@ def train_stochastic(
 ) -> dict[str, Any]:
     """Train ``net`` in place by mini-batch gradient descent or Adam.
 
-    Plain gradient descent takes the folded layout (see the module's
-    docstring); it computes the same losses and steps, up to rounding.
+    Unless an activation's slope needs ``Z``, the passes take the folded
+    layout (see the module's docstring) and the optimiser's state is laid
+    out flat beside the parameters while training (back as it was at the
+    end); it computes the same losses and steps, up to rounding.
 
     Parameters
     ----------
@@ -389,16 +392,20 @@ def train_stochastic(
     first_loss, previous = None, net.params
     no_improvement, converged, interrupted, n_iter = 0, False, False, 0
     watch_validation = settings.early_stopping and validation is not None
-    folded = _fold(net, settings, optimizer)
+    batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
+    folded = _fold(net)
+    # Plain gradient descent folds the learning rate into the backward pass.
+    plain = (settings.solver == "sgd" and settings.max_grad_norm is None
+             and isinstance(optimizer, GradientDescent) and optimizer.momentum == 0)
     if folded is not None:
-        # Plain gradient descent: the network's weights are views into the
-        # folded parameters, updated in place (copied out at the end).
+        # The network's weights are views into the folded parameters, updated
+        # in place (copied out at the end), and so is the optimiser's state.
         previous_theta = folded.theta.copy()
         net.coefs, net.intercepts = folded.coefs(), folded.intercepts()
+        optimizer.relayout_state(lambda state: [folded.flatten(state)])
     else:
         # Every batch is computed in the same buffers.
         workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
-    batches = Batches(X, Y, sample_weight, batch, rng, settings.shuffle, block, encode)
     try:
         # NOTE: overflow in a diverging fit is detected from the loss, not
         # reported as a warning per operation.
@@ -412,7 +419,7 @@ def train_stochastic(
                         if batch < m or epoch == 0:  # (the full batch stays in place)
                             folded.inputs(n)[...] = Xb.T
                         loss = _folded_gradient(folded, n, net, Yb, sw, settings.alpha,
-                                                optimizer.learning_rate)
+                                                optimizer.learning_rate if plain else 1.0)
                     else:
                         params = net.params
                         loss, grads = loss_and_gradients(net, Xb, Yb, sw, settings.alpha,
@@ -429,7 +436,11 @@ def train_stochastic(
                         raise _Diverged(loss)
                     if folded is not None:
                         previous_theta[...] = folded.theta
-                        folded.theta -= folded.step  # the step: learning rate x gradient
+                        if plain:
+                            folded.theta -= folded.step  # the step: learning rate x gradient
+                        else:
+                            grads = clip_by_norm([folded.step], settings.max_grad_norm)
+                            folded.theta[...] = optimizer.step([folded.theta], grads)[0]
                     else:
                         grads = clip_by_norm(grads, settings.max_grad_norm)
                         net.params = optimizer.step(params, grads)
@@ -488,6 +499,7 @@ def train_stochastic(
     finally:
         if folded is not None:
             net.params = [p.copy() for p in net.params]  # out of the folded vector
+            optimizer.relayout_state(lambda state: folded.unflatten(state[0]))
     if watch_validation and best_params is not None:
         net.params = best_params
     return {"history": history, "n_iter": n_iter, "samples_seen": samples_seen,
@@ -496,15 +508,10 @@ def train_stochastic(
             "optimizer": optimizer}
 
 
-def _fold(net: Network, settings: Settings,
-          optimizer: GradientDescent | Adam | None) -> FoldedNetwork | None:
-    """``net`` as a :class:`~barenet.engine.folded.FoldedNetwork` when training
-    is plain gradient descent (no momentum, no clipping), else None."""
-    plain = (settings.solver == "sgd" and settings.momentum == 0
-             and settings.max_grad_norm is None
-             and (optimizer is None or getattr(optimizer, "momentum", None) == 0)
-             and all(g.slope_from_output for g in net.hidden))
-    if not plain:
+def _fold(net: Network) -> FoldedNetwork | None:
+    """``net`` as a :class:`~barenet.engine.folded.FoldedNetwork`, or None when
+    a hidden activation's slope needs ``Z`` (which the folded passes overwrite)."""
+    if not all(g.slope_from_output for g in net.hidden):
         return None
     folded = FoldedNetwork(net.layer_sizes, net.hidden, net.output.activation,
                            net.coefs[0].dtype)
@@ -513,19 +520,19 @@ def _fold(net: Network, settings: Settings,
 
 
 def _folded_gradient(folded: FoldedNetwork, n: int, net: Network, Y: Array,
-                     sample_weight: Array | None, alpha: float, learning_rate: float) -> float:
-    """Loss on the ``n`` samples in ``folded``'s inputs; the step goes to ``folded.step``.
+                     sample_weight: Array | None, alpha: float, scale: float) -> float:
+    """Loss on the ``n`` samples in ``folded``'s inputs; ``scale`` x gradient to ``folded.step``.
 
-    The same loss and gradient as :func:`loss_and_gradients`, the step
-    ``learning_rate * gradient`` being that of
-    :func:`~barenet.engine.optimizers.gradient_descent_step`.
+    The same loss and gradient as :func:`loss_and_gradients`.  Plain
+    gradient descent passes its learning rate as ``scale``: ``folded.step``
+    is then the step of :func:`~barenet.engine.optimizers.gradient_descent_step`.
     """
     folded.forward(n)
     loss = net.output.loss(Y, folded.Z.T, sample_weight)
-    folded.backward(Y, sample_weight, scale=learning_rate)
+    folded.backward(Y, sample_weight, scale=scale)
     if alpha:
         loss += add_l2_penalty([dW[:, :-1] for dW in folded.dW], [W[:, :-1] for W in folded.W],
-                               alpha, n, sample_weight, scale=learning_rate)
+                               alpha, n, sample_weight, scale=scale)
     return loss
 
 

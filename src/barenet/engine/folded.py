@@ -112,15 +112,11 @@ class FoldedNetwork:
                 raise ValueError(f"activation {g.name!r} needs Z for its slope; "
                                  "FoldedNetwork overwrites Z with A")
         self.layer_sizes = sizes = list(layer_sizes)
-        shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
-        ends = np.cumsum([rows * cols for rows, cols in shapes])
-        self.theta = np.zeros(ends[-1], dtype)
+        self._shapes = [(n_out, n_in + 1)
+                        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.theta = np.zeros(sum(rows * cols for rows, cols in self._shapes), dtype)
         self.step = np.empty_like(self.theta)
-        cuts = zip(ends - [rows * cols for rows, cols in shapes], ends, shapes, strict=True)
-        self.W, self.dW = [], []
-        for start, end, shape in cuts:
-            self.W.append(self.theta[start:end].reshape(shape))
-            self.dW.append(self.step[start:end].reshape(shape))
+        self.W, self.dW = self.layers(self.theta), self.layers(self.step)
         self.hidden, self.output_activation = list(hidden), output_activation
         self.mask: Array | None = None
         self._passes: dict[int, _Pass] = {}  # by number of samples (a full and a last batch)
@@ -133,6 +129,33 @@ class FoldedNetwork:
         return p
 
     # -- parameters in the rows = samples layout --------------------------------
+    def layers(self, vector: Array) -> list[Array]:
+        """Views ``[W | b]`` of each layer into ``vector``, laid out like :attr:`theta`."""
+        views, start = [], 0
+        for rows, cols in self._shapes:
+            views.append(vector[start:start + rows * cols].reshape(rows, cols))
+            start += rows * cols
+        return views
+
+    def flatten(self, params: Sequence[Array]) -> Array:
+        """One new vector laid out like :attr:`theta` from arrays laid out like the parameters.
+
+        ``params`` is ``[*coefs, *intercepts]`` (the order of
+        :attr:`barenet.training.Network.params`), or anything of those
+        shapes: an optimiser's velocities or moment estimates.
+        """
+        vector = np.empty_like(self.theta)
+        n = len(self._shapes)
+        for V, coef, b in zip(self.layers(vector), params[:n], params[n:], strict=True):
+            V[:, :-1] = coef.T
+            V[:, -1] = np.ravel(b)
+        return vector
+
+    def unflatten(self, vector: Array) -> list[Array]:
+        """The inverse of :meth:`flatten`: ``[*coefs, *intercepts]``, new C-ordered arrays."""
+        views = self.layers(vector)
+        return [V[:, :-1].T.copy() for V in views] + [V[:, -1].copy() for V in views]
+
     def coefs(self) -> list[Array]:
         """``coefs[l]`` of shape ``(n_in, n_out)``: views into ``theta``."""
         return [W[:, :-1].T for W in self.W]
@@ -143,9 +166,7 @@ class FoldedNetwork:
 
     def set_parameters(self, coefs: Sequence[Array], intercepts: Sequence[Array]) -> None:
         """Copy ``coefs[l]`` ``(n_in, n_out)`` and ``intercepts[l]`` into ``theta``."""
-        for W, coef, b in zip(self.W, coefs, intercepts, strict=True):
-            W[:, :-1] = coef.T
-            W[:, -1] = np.ravel(b)
+        self.theta[...] = self.flatten([*coefs, *intercepts])
 
     # -- one iteration ----------------------------------------------------------
     def inputs(self, m: int) -> Array:

@@ -1,7 +1,9 @@
 """Optimisers and learning-rate schedules.
 
 Optimisers are small classes whose state (velocities, moment estimates) is
-lined up with the parameter list they were made for.  ``step(params, grads)``
+lined up with the parameter list they were made for; every formula is
+elementwise, so the state can also be laid out as one flat vector beside
+flat parameters (:meth:`Adam.relayout_state`).  ``step(params, grads)``
 returns the new parameters as new arrays; the caller keeps them.  Plain
 gradient descent is :func:`gradient_descent_step`, the article's update, used
 as is by every optimiser that reduces to it.
@@ -10,7 +12,7 @@ as is by every optimiser that reduces to it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -86,6 +88,10 @@ class GradientDescent:
             updates = self.velocities
         return [p + u for p, u in zip(params, updates, strict=True)]
 
+    def relayout_state(self, convert: Callable[[list[Array]], list[Array]]) -> None:
+        """Lay the velocities out anew, e.g. as one flat vector (the formulas are elementwise)."""
+        self.velocities = convert(self.velocities)
+
 
 class Adam:
     """Adam (Kingma and Ba, 2014), with bias-corrected step size.
@@ -127,6 +133,10 @@ class Adam:
             p - lr * m / (np.sqrt(v) + self.epsilon)
             for p, m, v in zip(params, self.m, self.v, strict=True)
         ]
+
+    def relayout_state(self, convert: Callable[[list[Array]], list[Array]]) -> None:
+        """Lay the moments out anew, e.g. as one flat vector (all formulas are elementwise)."""
+        self.m, self.v = convert(self.m), convert(self.v)
 
 
 class LearningRateSchedule:
