@@ -100,7 +100,9 @@ def test_workloads_are_a_registry(monkeypatch):
             "ours": lambda: calls.append("ours"),
             "theirs": lambda: calls.append("theirs"),
             "absent": bench.NOT_INSTALLED,
-        }, "ours", per_iteration=True, check=lambda out: {"ok": True, "message": "fine"})
+        }, "ours", per_iteration=True,
+            check=lambda out, medians: {"ok": set(medians) == {"ours", "theirs"},
+                                        "message": "fine"})
 
     monkeypatch.setitem(bench.WORKLOADS, "WX", prepare)
     result = bench.run_bench(("WX",), repeats=4, echo=lambda line: None)
@@ -111,6 +113,7 @@ def test_workloads_are_a_registry(monkeypatch):
     assert len(w["systems"]["theirs"]["times_s"]) == 4
     table = bench.format_table(result)
     assert "WX: a toy" in table and "check: fine" in table
+    assert w["check"]["ok"]  # the check was given the medians of the systems that ran
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [({"workloads": ("W9",)}, "unknown workload"),
@@ -133,6 +136,9 @@ def test_scale_workloads_run_and_check(monkeypatch):
     # six mini-batches learn little; the check still reports dtype, memory and floor
     assert "weights float32" in w3["check"]["message"] and 0 <= w3["check"]["accuracy"] <= 1
     assert 0 < w3["check"]["floor_s"] and w3["check"]["gemm_gflops"] > 0
+    median = w3["systems"]["barenet NeuralNetClassifier"]["median_s"]
+    assert w3["check"]["fraction_of_peak"] == pytest.approx(w3["check"]["floor_s"] / median)
+    assert "GFLOP/s" in w3["check"]["message"] and "of the peak" in w3["check"]["message"]
     # the data itself is never copied: traced peak under the data plus the buffers
     assert w3["check"]["peak_traced_bytes"] < w3["check"]["data_bytes"] + 3 * 2**20
     assert w4["check"]["ok"], w4["check"]["message"]

@@ -77,8 +77,9 @@ class Case:
     per_iteration : bool
         Whether to report microseconds per iteration as well.
     check : callable, optional
-        ``check(outputs) -> dict`` given the last output of every system; the
-        dict has at least ``ok`` (bool) and ``message`` (str).
+        ``check(outputs, medians) -> dict`` given the last output and the
+        median time (s) of every system that ran; the dict has at least
+        ``ok`` (bool) and ``message`` (str).
     repeats : int
         Default number of rounds.
     """
@@ -88,7 +89,7 @@ class Case:
     systems: dict[str, Runner | str]
     reference: str
     per_iteration: bool = False
-    check: Callable[[dict[str, object]], dict] | None = None
+    check: Callable[[dict[str, object], dict[str, float]], dict] | None = None
     repeats: int = 3
 
 
@@ -292,7 +293,7 @@ def _w1(quick: bool) -> Case:
     def article(X: np.ndarray) -> list[float]:
         return _cost_lines(lambda: naive_nn_model(X, Y, n_h, iterations, lr, True))
 
-    def check(outputs: dict[str, object]) -> dict:
+    def check(outputs: dict[str, object], medians: dict[str, float]) -> dict:
         ours = _cost_lines(lambda: shallow.nn_model(XT, Y, n_h, iterations, lr, True))
         theirs = article(XT)
         return _compare_cost_lines(ours, theirs, _chaos_spread(article, XT, theirs))
@@ -350,7 +351,7 @@ def _w2(quick: bool) -> Case:
             NOT_INSTALLED if NOT_INSTALLED in torch_runs else _looped(torch_runs)),
     }
 
-    def check(outputs: dict[str, object]) -> dict:
+    def check(outputs: dict[str, object], medians: dict[str, float]) -> dict:
         costs = {name: [_cost(XT, Y, p) for p in outputs[name]]
                  for name in ("barenet nn_model_sweep", "article code, looped")}
         diff = max(abs(a - b) for a, b in zip(*costs.values(), strict=True))
@@ -459,7 +460,8 @@ def _time_case(case: Case, rounds: int, echo: Callable[[str], None]) -> dict:
     reference = systems[case.reference]["median_s"]
     ratios = {name: s["median_s"] / reference for name, s in systems.items()
               if "median_s" in s and name != case.reference}
-    check = case.check(outputs) if case.check is not None else None
+    medians = {name: s["median_s"] for name, s in systems.items() if "median_s" in s}
+    check = case.check(outputs, medians) if case.check is not None else None
     if check is not None:
         echo(f"  check: {check['message']}")
     return {"title": case.title, "iterations": case.iterations, "repeats": rounds,
