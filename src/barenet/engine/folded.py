@@ -1,4 +1,4 @@
-"""A dense network laid out for plain gradient descent: the fast form of :mod:`.network`.
+"""A dense network laid out for training: the fast form of :mod:`.network`.
 
 The formulas are those of :func:`barenet.engine.network.forward` and
 :func:`~barenet.engine.network.backward`, computed by the same activation
@@ -13,10 +13,13 @@ allocates nothing:
   ones, so ``Z = [W | b] [A; 1]`` is one product, and the backward product
   ``dZ [A; 1]^T`` gives ``[dW | db]`` at once.
 * **one flat vector**: every ``[W | b]`` is a view into ``theta`` and every
-  gradient a view into ``step``, so the update is one subtraction.
-* **the learning rate folded into the output gradient**: ``dZ`` of the output
-  is multiplied by it once (:func:`~barenet.engine.losses.output_delta`'s
-  ``scale``), and every gradient computed from it comes out as a step.
+  gradient a view into ``step``, so the update is one subtraction, or one
+  optimiser step on one vector (momentum and Adam are elementwise; their
+  state is laid out the same way with :meth:`FoldedNetwork.flatten`).
+* **the learning rate folded into the output gradient**: for plain gradient
+  descent ``dZ`` of the output is multiplied by it once
+  (:func:`~barenet.engine.losses.output_delta`'s ``scale``), and every
+  gradient computed from it comes out as a step.
 * **activations in place**: ``A = g(Z)`` overwrites ``Z``, and on the way
   back the slope ``g'`` overwrites ``A``, so only activations whose slope
   reads ``A`` alone can be used (all the built-in ones, see
