@@ -40,7 +40,6 @@ import numpy as np
 from . import __version__, datasets, shallow
 
 NOT_INSTALLED = "not installed"
-ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
 # NOTE: at learning rate 1.2 the training dynamics amplify rounding
 # differences after about a thousand iterations, and on the article's data the
 # cost then swings (0.07 -> 0.28 -> 0.07): two correct programs that differ only
@@ -335,7 +334,7 @@ def _compare_cost_lines(ours: Sequence[float], theirs: Sequence[float],
 
 def _w2(quick: bool) -> Case:
     """W2: W1 for every hidden size of the article's sweep."""
-    iterations, lr, sizes = (200 if quick else 5000), 1.2, ARTICLE_SIZES
+    iterations, lr, sizes = (200 if quick else 5000), 1.2, shallow.ARTICLE_SIZES
     X, y = _article_data()
     XT, Y = X.T, y.reshape(1, -1)
     torch_runs = [_torch_runner(X, y, n_h, iterations, lr) for n_h in sizes]
@@ -359,7 +358,7 @@ def _w2(quick: bool) -> Case:
         return {"ok": bool(ok), "message": (
             f"final costs of nn_model_sweep {'equal' if ok else 'DIFFER FROM'} the article "
             f"code's for every size (max difference {diff:.1e}, limit {CHAOS_ATOL:g})"),
-            "sizes": list(sizes), **{k: v for k, v in costs.items()}}
+            "sizes": list(sizes), **costs}
 
     return Case(f"the W1 network for n_h in {', '.join(map(str, sizes))}, "
                 f"{iterations} iterations each", iterations, systems,
@@ -398,7 +397,7 @@ def run_bench(
 
     Parameters
     ----------
-    workloads : sequence of str, default ("W1", "W2")
+    workloads : sequence of str, default ("W1", "W2", "W3", "W4")
         Ids from :data:`WORKLOADS`.
     quick : bool, default False
         Fewer iterations and rounds: a smoke run of a few seconds whose

@@ -66,7 +66,7 @@ def _dataset_name(text: str) -> str:
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:
-    from .demo import ARTICLE_SIZES
+    from .shallow import ARTICLE_SIZES
 
     p = sub.add_parser(
         "demo", help="the whole article in one run: data, baseline, network, sweep",
@@ -369,7 +369,7 @@ def _float_list(text: str) -> list[float]:
 
 
 def _add_sweep(sub: argparse._SubParsersAction) -> None:
-    from .sweep import ARTICLE_SIZES
+    from .shallow import ARTICLE_SIZES
 
     p = sub.add_parser(
         "sweep", help="cross-validated search over hidden sizes, learning rates, penalties, "

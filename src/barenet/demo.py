@@ -21,8 +21,7 @@ from tqdm.auto import tqdm
 
 from . import __version__, datasets, shallow
 from .report import Section, write_reports
-
-ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
+from .shallow import ARTICLE_SIZES
 
 
 @dataclass
@@ -166,11 +165,16 @@ def run_demo(
     frame_every = max(1, iterations // 40)
 
     def record(i: int, parameters: dict, A2: np.ndarray) -> None:
-        if i % every == 0 or i % 1000 == 0:  # the curve, and the printed lines
+        on_curve = i % every == 0 or i % 1000 == 0  # the curve, and the printed lines
+        on_frame = animate and (i % frame_every == 0 or i == iterations - 1)
+        if not (on_curve or on_frame):
+            return
+        cost = shallow.compute_cost(A2, Y)
+        if on_curve:
             cost_iterations.append(i)
-            costs.append(shallow.compute_cost(A2, Y))
-        if animate and (i % frame_every == 0 or i == iterations - 1):
-            frames.append(plot.Frame(i, _scores(parameters), shallow.compute_cost(A2, Y)))
+            costs.append(cost)
+        if on_frame:
+            frames.append(plot.Frame(i, _scores(parameters), cost))
 
     parameters = _fit_network(X, y, hidden, iterations, learning_rate, init_seed,
                               print_cost=True, callback=record)

@@ -53,6 +53,8 @@ Parameters = dict[str, Array]
 
 _ACTIVATIONS = (ACTIVATIONS["tanh"], ACTIVATIONS["sigmoid"])
 _NAMES = ("W1", "b1", "W2", "b2")
+# The hidden-layer sizes the article sweeps over.
+ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
 # tanh through one exponential: the batched sweep's hidden layer (see nn_model_sweep).
 _TANH_FROM_EXP = Activation("tanh", tanh_from_exp, tanh_derivative, True, True)
 
@@ -166,10 +168,6 @@ def forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[s
     """
     X = _check_X(X)
     _check_parameters(parameters, X.shape[0])
-    return _forward_propagation(X, parameters)
-
-
-def _forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[str, Array]]:
     W1, b1, W2, b2 = (parameters[k] for k in _NAMES)
     (Z1, Z2), (_, A1, A2) = forward(X.T, (W1.T, W2.T), (b1.T, b2.T), _ACTIVATIONS)
     return A2.T, {"Z1": Z1.T, "A1": A1.T, "Z2": Z2.T, "A2": A2.T}
@@ -217,12 +215,6 @@ def backward_propagation(
     """
     X, Y = _check_XY(X, Y)
     _check_parameters(parameters, X.shape[0])
-    return _backward_propagation(parameters, cache, X, Y)
-
-
-def _backward_propagation(
-    parameters: Parameters, cache: dict[str, Array], X: Array, Y: Array
-) -> dict[str, Array]:
     W1, W2 = parameters["W1"], parameters["W2"]
     Zs, As = (cache["Z1"].T, cache["Z2"].T), (X.T, cache["A1"].T, cache["A2"].T)
     dZ2 = output_delta(As[-1], Y.T)  # (A2 - Y) / m, the fused sigmoid + log-loss gradient
@@ -254,12 +246,6 @@ def update_parameters(
         New parameters (the input dictionary is not modified).
     """
     _check_parameters(parameters)
-    return _update_parameters(parameters, grads, learning_rate)
-
-
-def _update_parameters(
-    parameters: Parameters, grads: dict[str, Array], learning_rate: float
-) -> Parameters:
     new = gradient_descent_step(
         [parameters[k] for k in _NAMES], [grads["d" + k] for k in _NAMES], learning_rate
     )

@@ -406,6 +406,14 @@ def train_stochastic(
     else:
         # Every batch is computed in the same buffers.
         workspace = Workspace(net.layer_sizes, batch, net.coefs[0].dtype)
+
+    def roll_back() -> None:
+        """Back to the weights before the last step."""
+        if folded is not None:
+            folded.theta[...] = previous_theta
+        else:
+            net.params = previous
+
     try:
         # NOTE: overflow in a diverging fit is detected from the loss, not
         # reported as a warning per operation.
@@ -428,11 +436,7 @@ def train_stochastic(
                     # NOTE: a step to non-finite weights shows in the next loss;
                     # that check rolls back past it (the end of the fit checks too).
                     if not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
-                        # the weights before the step that blew up
-                        if folded is not None:
-                            folded.theta[...] = previous_theta
-                        else:
-                            net.params = previous
+                        roll_back()  # the weights before the step that blew up
                         raise _Diverged(loss)
                     if folded is not None:
                         previous_theta[...] = folded.theta
@@ -480,10 +484,7 @@ def train_stochastic(
                         converged = True
                         break
         if not all(np.all(np.isfinite(p)) for p in net.params):
-            if folded is not None:
-                folded.theta[...] = previous_theta
-            else:
-                net.params = previous
+            roll_back()
             raise _Diverged(np.inf)
     except _Diverged as exc:
         raise DivergenceError(

@@ -140,36 +140,44 @@ class FoldedNetwork:
             start += rows * cols
         return views
 
-    def flatten(self, params: Sequence[Array]) -> Array:
-        """One new vector laid out like :attr:`theta` from arrays laid out like the parameters.
+    def parameters(self, vector: Array) -> list[Array]:
+        """Views ``[*coefs, *intercepts]`` into ``vector`` (laid out like :attr:`theta`).
+
+        ``coefs[l]`` has shape ``(n_in, n_out)`` and ``intercepts[l]`` shape
+        ``(n_out,)``: the rows = samples layout of
+        :attr:`barenet.training.Network.params`.
+        """
+        layers = self.layers(vector)
+        return [V[:, :-1].T for V in layers] + [V[:, -1] for V in layers]
+
+    def flatten(self, params: Sequence[Array], out: Array | None = None) -> Array:
+        """A vector laid out like :attr:`theta` from arrays laid out like the parameters.
 
         ``params`` is ``[*coefs, *intercepts]`` (the order of
         :attr:`barenet.training.Network.params`), or anything of those
-        shapes: an optimiser's velocities or moment estimates.
+        shapes: an optimiser's velocities or moment estimates.  Written into
+        ``out`` when given, else into a new vector.
         """
-        vector = np.empty_like(self.theta)
-        n = len(self._shapes)
-        for V, coef, b in zip(self.layers(vector), params[:n], params[n:], strict=True):
-            V[:, :-1] = coef.T
-            V[:, -1] = np.ravel(b)
+        vector = np.empty_like(self.theta) if out is None else out
+        for view, p in zip(self.parameters(vector), params, strict=True):
+            view[...] = np.reshape(p, view.shape)
         return vector
 
     def unflatten(self, vector: Array) -> list[Array]:
         """The inverse of :meth:`flatten`: ``[*coefs, *intercepts]``, new C-ordered arrays."""
-        views = self.layers(vector)
-        return [V[:, :-1].T.copy() for V in views] + [V[:, -1].copy() for V in views]
+        return [view.copy() for view in self.parameters(vector)]
 
     def coefs(self) -> list[Array]:
         """``coefs[l]`` of shape ``(n_in, n_out)``: views into ``theta``."""
-        return [W[:, :-1].T for W in self.W]
+        return self.parameters(self.theta)[:len(self.W)]
 
     def intercepts(self) -> list[Array]:
         """``intercepts[l]`` of shape ``(n_out,)``: views into ``theta``."""
-        return [W[:, -1] for W in self.W]
+        return self.parameters(self.theta)[len(self.W):]
 
     def set_parameters(self, coefs: Sequence[Array], intercepts: Sequence[Array]) -> None:
         """Copy ``coefs[l]`` ``(n_in, n_out)`` and ``intercepts[l]`` into ``theta``."""
-        self.theta[...] = self.flatten([*coefs, *intercepts])
+        self.flatten([*coefs, *intercepts], out=self.theta)
 
     # -- one iteration ----------------------------------------------------------
     def inputs(self, m: int) -> Array:

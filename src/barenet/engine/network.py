@@ -80,15 +80,11 @@ def forward(
     m = X.shape[0]
     Zs, As = [], [X]
     A = X
+    ws = workspace
     for l, (W, b, g) in enumerate(zip(coefs, intercepts, activations, strict=True)):
-        if workspace is None:
-            Z = np.dot(A, W)
-            Z += b
-            A = g.forward(Z)
-        else:
-            Z = np.dot(A, W, out=workspace.Z[l][:m])
-            Z += b
-            A = g.forward_into(Z, workspace.A[l][:m])
+        Z = np.dot(A, W, out=None if ws is None else ws.Z[l][:m])
+        Z += b
+        A = g.forward(Z) if ws is None else g.forward_into(Z, ws.A[l][:m])
         Zs.append(Z)
         As.append(A)
     return Zs, As
@@ -138,10 +134,8 @@ def backward(
         dWs[l] = np.dot(As[l].T, dZ, out=None if ws is None else ws.dW[l])
         dbs[l] = dZ.sum(axis=0, out=None if ws is None else ws.db[l])
         if l > 0:
-            g = activations[l - 1]
-            if ws is None:
-                dZ = np.dot(dZ, coefs[l].T) * g.derivative(Zs[l - 1], As[l])
-            else:
-                dZ = np.dot(dZ, coefs[l].T, out=ws.dZ[l - 1][:m])
-                dZ *= g.derivative_into(Zs[l - 1], As[l], ws.slope[l - 1][:m])
+            g, out = activations[l - 1], None if ws is None else ws.dZ[l - 1][:m]
+            slope = (g.derivative(Zs[l - 1], As[l]) if ws is None
+                     else g.derivative_into(Zs[l - 1], As[l], ws.slope[l - 1][:m]))
+            dZ = np.multiply(np.dot(dZ, coefs[l].T, out=out), slope, out=out)
     return dWs, dbs
