@@ -112,7 +112,7 @@ BAD = [
     ("a,b,t\n1,2,x\n3,4,y\n", ["--target", "nope"], "no column 'nope'"),
     ("a,b,t\n1,red,x\n3,4,y\n", ["--target", "t"], "line 2, column 'b': 'red' is not a number"),
     ("a,b,t\n1,2,x\n3,4\n", ["--target", "t"], "line 3: 2 values but the header has 3"),
-    ("a,b,t\n1,,x\n3,4,y\n", ["--target", "t"], "'' is not a number"),
+    ("a,b,t\n1,,x\n3,4,y\n", ["--target", "t"], "line 2, column 'b': the value is empty"),
     ("a,b,t\n1,inf,x\n3,4,y\n", ["--target", "t"], "not a finite number"),
     ("a,b,t\n1,2,x\n3,4,\n", ["--target", "t"], "line 3: the target 't' is empty"),
     ("a,a,t\n1,2,x\n", ["--target", "t"], "repeated column names"),

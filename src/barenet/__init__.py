@@ -15,14 +15,50 @@ datasets
     Seeded toy datasets (the article's, the course's flower and more).
 plot
     Figures: data, decision boundaries, cost curves, the hidden-size sweep.
+
+Names are imported on first use, so that ``barenet --help`` answers at once
+and a Ctrl-C while the command line starts is a clean stop.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from . import datasets, engine, shallow  # noqa: E402
-from .estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
-from .gradcheck import check_gradients  # noqa: E402
-from .io import load, save  # noqa: E402
+# public name -> the module that defines it ("" for a submodule of its own name)
+_EXPORTS = {
+    "NeuralNetClassifier": "estimators",
+    "NeuralNetRegressor": "estimators",
+    "check_gradients": "gradcheck",
+    "load": "io",
+    "save": "io",
+    "datasets": "",
+    "engine": "",
+    "plot": "",
+    "shallow": "",
+}
+
+if TYPE_CHECKING:
+    from . import datasets, engine, plot, shallow
+    from .estimators import NeuralNetClassifier, NeuralNetRegressor
+    from .gradcheck import check_gradients
+    from .io import load, save
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'barenet' has no attribute {name!r}")
+    module = importlib.import_module(f".{_EXPORTS[name] or name}", __name__)
+    value = module if not _EXPORTS[name] else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "NeuralNetClassifier",
@@ -32,6 +68,7 @@ __all__ = [
     "datasets",
     "engine",
     "load",
+    "plot",
     "save",
     "shallow",
 ]

@@ -1,7 +1,8 @@
 """The ``barenet`` command line: argument parsing only.
 
-Exit status: 0 on success, 2 on bad usage or bad input (one line on stderr,
-no traceback), 1 on an unexpected failure.
+Exit status: 0 on success, 2 on bad usage or bad input, a file that cannot be
+read or written, or too little memory (one line on stderr, no traceback), 130
+on Ctrl-C, 1 on an unexpected failure.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-import numpy as np
+from pathlib import Path
+from typing import Any
 
 from . import __version__
 
@@ -44,6 +45,22 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"expected a seed between 0 and 2**32 - 1, got {value}")
+    return value
+
+
+def _path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty one")
+    return text
+
+
 def _int_list(text: str) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
@@ -66,8 +83,6 @@ def _dataset_name(text: str) -> str:
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:
-    from .shallow import ARTICLE_SIZES
-
     p = sub.add_parser(
         "demo", help="the whole article in one run: data, baseline, network, sweep",
         description="Reproduce the article: the data, a logistic-regression baseline, "
@@ -81,14 +96,14 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
                    help="gradient-descent iterations (default: 5000)")
     p.add_argument("--learning-rate", type=_positive_float, default=1.2, metavar="A",
                    help="learning rate (default: 1.2)")
-    p.add_argument("--seed", type=int, default=None, metavar="S",
+    p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="seed for the data, the weights and the folds (default: the "
                    "dataset's own seed, the course's weight seed 2, fold seed 0)")
-    p.add_argument("--sizes", type=_int_list, default=list(ARTICLE_SIZES), metavar="1,2,3",
-                   help="hidden sizes of the sweep (default: 1,2,3,4,5,20,50)")
+    p.add_argument("--sizes", type=_int_list, default=None, metavar="1,2,3",
+                   help="hidden sizes of the sweep (default: the article's 1,2,3,4,5,20,50)")
     p.add_argument("--cv", type=_positive_int, default=5, metavar="K",
                    help="cross-validation folds for held-out accuracy (default: 5)")
-    p.add_argument("--out", default="barenet-demo", metavar="DIR",
+    p.add_argument("--out", type=_path, default="barenet-demo", metavar="DIR",
                    help="output folder (default: barenet-demo/)")
     p.add_argument("--animate", action="store_true",
                    help="also write training.gif: the boundary as the network trains")
@@ -96,11 +111,15 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    from ._files import check_writable
     from .demo import run_demo
+    from .shallow import ARTICLE_SIZES
 
+    check_writable(args.out, folder=True)  # before the work, not after it
     run_demo(dataset=args.dataset, hidden=args.hidden, iterations=args.iterations,
-             learning_rate=args.learning_rate, seed=args.seed, sizes=args.sizes,
-             out=args.out, cv=args.cv, animate=args.animate)
+             learning_rate=args.learning_rate, seed=args.seed,
+             sizes=args.sizes or list(ARTICLE_SIZES), out=args.out, cv=args.cv,
+             animate=args.animate)
     return EXIT_OK
 
 
@@ -133,7 +152,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--early-stopping", action="store_true",
                    help="stop when the validation score stops improving")
     g.add_argument("--dtype", choices=["float64", "float32"], default=None)
-    g.add_argument("--seed", type=int, default=0, metavar="S",
+    g.add_argument("--seed", type=_seed, default=0, metavar="S",
                    help="seed for the weights, the shuffling and the split (default: 0)")
 
 
@@ -151,8 +170,8 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
                    help="label column of the CSV file (the labels' .npy file with a .npy DATA)")
     p.add_argument("--test-size", type=float, default=0.2, metavar="F",
                    help="fraction held out for the printed score (default: 0.2)")
-    p.add_argument("--out", default="model.npz", metavar="FILE",
-                   help="model file to write (default: model.npz)")
+    p.add_argument("--out", type=_path, default="model.npz", metavar="FILE",
+                   help="model file to write (default: model.npz); never one of the inputs")
     _add_model_options(p)
     p.set_defaults(run=_run_train)
 
@@ -160,11 +179,12 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
 def _run_train(args: argparse.Namespace) -> int:
     import time
     import warnings
-    from pathlib import Path
 
+    import numpy as np
     from sklearn.model_selection import train_test_split
 
     from . import datasets
+    from ._files import check_not_input, check_writable
     from .estimators import NeuralNetClassifier, NeuralNetRegressor
     from .io import save
     from .tabular import read_csv
@@ -175,14 +195,22 @@ def _run_train(args: argparse.Namespace) -> int:
         if args.target is None or not args.target.endswith(".npy"):
             raise ValueError("with features in a .npy file, --target must name the labels' "
                              ".npy file")
+        check_not_input([args.out], [args.data, args.target], f"--out {args.out}")
+        check_writable(args.out)
         X, y = _load_npy(args.data, 2), _load_npy(args.target, 1)
         names = [f"x{i + 1}" for i in range(X.shape[1])]
+    elif Path(args.data).is_dir():
+        raise ValueError(f"{args.data} is a folder; give a CSV file, a .npy file or a "
+                         f"built-in dataset name ({', '.join(datasets.names())})")
     elif Path(args.data).is_file():
         if args.target is None:
             raise ValueError("--target COL is required with a CSV file: name the label column")
+        check_not_input([args.out], [args.data], f"--out {args.out}")
+        check_writable(args.out)
         table = read_csv(args.data, target=args.target)
         X, y, names = table.X, table.y, table.feature_names
     elif args.data in datasets.names():
+        check_writable(args.out)
         X, y = datasets.load(args.data)
         names = [f"x{i + 1}" for i in range(X.shape[1])]
     else:
@@ -243,8 +271,12 @@ def _run_train(args: argparse.Namespace) -> int:
 SCORE_ROWS = 1_000_000
 
 
-def _load_npy(path: str, ndim: int) -> np.ndarray:
+def _load_npy(path: str, ndim: int) -> Any:
     """A .npy file, memory-mapped; a clear error for anything else."""
+    import numpy as np
+
+    if Path(path).is_dir():
+        raise ValueError(f"{path} is a folder; give a .npy file")
     try:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
     except FileNotFoundError:
@@ -257,7 +289,7 @@ def _load_npy(path: str, ndim: int) -> np.ndarray:
     return array
 
 
-def _predict(model, X: np.ndarray, method: str, *args):
+def _predict(model: Any, X: Any, method: str, *args: Any) -> Any:
     """Call a fitted model on columns already matched by name.
 
     NOTE: the command line matches CSV columns to ``feature_names_in_``
@@ -281,16 +313,22 @@ def _add_predict(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data", metavar="DATA", help="CSV file")
     p.add_argument("--proba", action="store_true",
                    help="also write each class's probability (classifiers)")
-    p.add_argument("--out", default=None, metavar="FILE",
-                   help="CSV file to write (default: standard output)")
+    p.add_argument("--out", type=_path, default=None, metavar="FILE",
+                   help="CSV file to write (default: standard output); never one of the inputs")
     p.set_defaults(run=_run_predict)
 
 
 def _run_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from . import shallow
+    from ._files import check_not_input, check_writable
     from .io import load
     from .tabular import read_csv, write_csv
 
+    if args.out is not None:
+        check_not_input([args.out], [args.model, args.data], f"--out {args.out}")
+        check_writable(args.out)
     model = load(args.model)
     if isinstance(model, dict):  # the article's parameters: features x samples
         table = read_csv(args.data)
@@ -357,20 +395,20 @@ def _add_playground(sub: argparse._SubParsersAction) -> None:
 
 
 def _float_list(text: str) -> list[float]:
+    import math
+
     try:
         values = [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated numbers such as 0.1,1.2, got {text!r}") from None
-    if not values or not all(np.isfinite(v) and v >= 0 for v in values):
+    if not values or not all(math.isfinite(v) and v >= 0 for v in values):
         raise argparse.ArgumentTypeError(
             f"expected comma-separated non-negative numbers, got {text!r}")
     return values
 
 
 def _add_sweep(sub: argparse._SubParsersAction) -> None:
-    from .shallow import ARTICLE_SIZES
-
     p = sub.add_parser(
         "sweep", help="cross-validated search over hidden sizes, learning rates, penalties, "
         "seeds; local or on Dask",
@@ -383,8 +421,8 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
                         help="built-in dataset (default: gaussian_quantiles)")
     source.add_argument("--data", metavar="FILE", help="CSV file (with --target)")
     p.add_argument("--target", metavar="COL", help="label column of --data")
-    p.add_argument("--sizes", type=_int_list, default=list(ARTICLE_SIZES), metavar="1,2,4",
-                   help="hidden sizes (default: 1,2,3,4,5,20,50)")
+    p.add_argument("--sizes", type=_int_list, default=None, metavar="1,2,4",
+                   help="hidden sizes (default: the article's 1,2,3,4,5,20,50)")
     p.add_argument("--learning-rates", type=_float_list, default=[1.2], metavar="0.1,1.2",
                    help="learning rates (default: 1.2)")
     p.add_argument("--alphas", type=_float_list, default=[0.0], metavar="0,0.01",
@@ -406,22 +444,27 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
                    help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--dask-workers", type=_positive_int, default=None, metavar="N",
                    help="start a local Dask cluster of N workers")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
+    p.add_argument("--seed", type=_seed, default=0, metavar="S",
                    help="seed of the folds and of the random search (default: 0)")
-    p.add_argument("--out", default="barenet-sweep", metavar="DIR",
+    p.add_argument("--out", type=_path, default="barenet-sweep", metavar="DIR",
                    help="output folder (default: barenet-sweep/)")
     p.set_defaults(run=_run_sweep)
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
     from . import datasets
+    from ._files import check_not_input, check_writable
     from .engine.activations import get_activation
-    from .sweep import format_table, run_sweep, write_results
+    from .shallow import ARTICLE_SIZES
+    from .sweep import OUTPUT_FILES, format_table, run_sweep, write_results
     from .tabular import read_csv
 
+    check_writable(args.out, folder=True)
     if args.data is not None:
         if args.target is None:
             raise ValueError("--target COL is required with --data: name the label column")
+        check_not_input([Path(args.out) / name for name in OUTPUT_FILES], [args.data],
+                        f"--out {args.out}")
         table = read_csv(args.data, target=args.target)
         X, y, name = table.X, table.y, args.data
     else:
@@ -434,10 +477,10 @@ def _run_sweep(args: argparse.Namespace) -> int:
         get_activation(activation)  # a clear error for an unknown name
     print(f"Data: {name}, {len(X)} samples, {X.shape[1]} features")
     result = run_sweep(
-        X, y, sizes=args.sizes, learning_rates=args.learning_rates, alphas=args.alphas,
-        activations=activations, seeds=args.seeds, cv=args.cv, iterations=args.iterations,
-        search=args.search, n_iter=args.n_iter, n_jobs=args.jobs, scheduler=args.scheduler,
-        dask_workers=args.dask_workers, random_state=args.seed)
+        X, y, sizes=args.sizes or list(ARTICLE_SIZES), learning_rates=args.learning_rates,
+        alphas=args.alphas, activations=activations, seeds=args.seeds, cv=args.cv,
+        iterations=args.iterations, search=args.search, n_iter=args.n_iter, n_jobs=args.jobs,
+        scheduler=args.scheduler, dask_workers=args.dask_workers, random_state=args.seed)
     print(format_table(result))
     best = result.best
     print(f"Best validation accuracy {best.val_mean:.1f}% ± {best.val_std:.1f} with "
@@ -508,19 +551,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 on success, 2 on bad usage or input, 1 on an unexpected failure.
     """
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
-        return int(exc.code or 0)
-    if not hasattr(args, "run"):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+            return int(exc.code or 0)
+        if not hasattr(args, "run"):
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
         return args.run(args)
-    except (ValueError, TypeError) as exc:
-        print(f"barenet: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # also while starting up: a stop, not a failure
         print("barenet: interrupted", file=sys.stderr)
         return 130
+    except (ValueError, TypeError, OSError) as exc:
+        # Bad input, or a file that cannot be read or written: said in one line.
+        return _usage_error(str(exc))
+    except MemoryError:
+        return _usage_error("not enough memory for this; use a smaller network, a smaller "
+                            "--batch-size or less data")
+
+
+def _usage_error(message: str) -> int:
+    print(f"barenet: error: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_USAGE

@@ -259,6 +259,10 @@ def format_table(result: SweepResult) -> str:
     return "\n".join(lines)
 
 
+# What write_results writes into its folder.
+OUTPUT_FILES = ("results.csv", "sweep.png")
+
+
 def write_results(result: SweepResult, out: str | Path) -> dict[str, Path]:
     """Write ``results.csv`` (every setting) and ``sweep.png`` to a folder."""
     from . import plot
@@ -268,7 +272,7 @@ def write_results(result: SweepResult, out: str | Path) -> dict[str, Path]:
     names = ["hidden", "learning_rate", "alpha", "activation", "train_mean", "train_std",
              "val_mean", "val_std", "fit_seconds"]
     columns = [np.array([getattr(r, n) for r in result.rows]) for n in names]
-    csv_path = out / "results.csv"
+    csv_path, figure_path = (out / name for name in OUTPUT_FILES)
     write_csv(csv_path, names, columns)
     figure = plot.plot_sweep_scores(result.rows)
-    return {"csv": csv_path, "figure": plot.save_figure(figure, out / "sweep.png")}
+    return {"csv": csv_path, "figure": plot.save_figure(figure, figure_path)}

@@ -1,21 +1,21 @@
 """A CSV file sent from the page: two numeric features and a label column.
 
-The file is read by :func:`barenet.tabular.read_csv`, the reader of
+The file is read by :func:`barenet.tabular.parse_csv`, the reader behind
 ``barenet train``, so a file the page accepts is one the command line accepts
-too, and the Python snippet reads it the same way.
+too (and refuses with the same message), and the Python snippet reads it the
+same way.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..tabular import read_csv
+from ..tabular import parse_csv, shown
 
 LABEL_NAMES = ("label", "y", "class", "target")
 MAX_ROWS = 2000
@@ -61,7 +61,10 @@ def safe_name(name: str | None) -> str:
 
 def _target(header_line: str) -> str:
     """The label column: one named like a label, else the last column."""
-    header = [h.strip() for h in next(csv.reader([header_line]), [])]
+    try:
+        header = [h.strip() for h in next(csv.reader([header_line]), [])]
+    except csv.Error:
+        return ""  # the reader says what is wrong with the line
     for name in header:
         if name.lower() in LABEL_NAMES:
             return name
@@ -90,7 +93,9 @@ def parse_upload(
     ------
     ValueError
         With a message for the page: not UTF-8 text, no header, not exactly
-        three columns, a non-numeric or missing feature value, more than
+        three columns, anything :func:`barenet.tabular.parse_csv` refuses
+        (a non-numeric, missing, infinite or absurdly large feature value, a
+        missing or NaN label, an overlong field, naming line and column), more than
         ``max_rows`` rows, fewer than two points of each class, or a label
         column with other than two distinct values.
     """
@@ -104,15 +109,9 @@ def parse_upload(
         raise ValueError(f"{name} is empty; expected a header row such as x1,x2,label "
                          "and one row per point")
     target = _target(lines[0])
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.csv"
-        path.write_text(text, encoding="utf-8")
-        try:
-            table = read_csv(path, target=target)
-        except ValueError as exc:
-            raise ValueError(str(exc).replace(str(path), name)) from None
+    table = parse_csv(text, name, target=target)
     if len(table.feature_names) != 2:
-        columns = ", ".join([*table.feature_names, target])
+        columns = shown(", ".join([*table.feature_names, target]), 120)
         raise ValueError(
             f"{name} has {len(table.feature_names) + 1} columns ({columns}); the playground "
             "needs exactly two numeric feature columns and one label column")
@@ -121,11 +120,12 @@ def parse_upload(
                          f"{max_rows}")
     classes, counts = np.unique(table.y, return_counts=True)
     if len(classes) != 2:
-        shown = ", ".join(map(str, classes[:5])) + (", ..." if len(classes) > 5 else "")
-        raise ValueError(f"the label column {target!r} of {name} has {len(classes)} distinct "
-                         f"value(s) ({shown}); the playground needs exactly two classes")
+        some = ", ".join(shown(str(c)) for c in classes[:5]) + (
+            ", ..." if len(classes) > 5 else "")
+        raise ValueError(f"the label column {shown(target)} of {name} has {len(classes)} "
+                         f"distinct value(s) ({some}); the playground needs exactly two classes")
     if counts.min() < 2:
         raise ValueError(f"{name} has only {counts.min()} point(s) of class "
-                         f"{classes[counts.argmin()]!r}; each class needs at least two so "
+                         f"{shown(classes[counts.argmin()])}; each class needs at least two so "
                          "that both the training and the test set get one")
     return UploadedData(name, table.X, table.y, list(table.feature_names), target)
