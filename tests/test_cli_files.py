@@ -186,3 +186,24 @@ def test_the_package_names_resolve_on_first_use():
         "barenet.io")
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         bn.nope  # noqa: B018
+
+
+def test_links_and_streams_are_written_through_never_replaced(tmp_path):
+    import threading
+
+    target = tmp_path / "models" / "v3.npz"
+    link = tmp_path / "current.npz"
+    link.symlink_to(target)  # dangling until written
+    atomic_write(link, lambda fh: fh.write(b"new"))
+    assert link.is_symlink() and target.read_bytes() == b"new"
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert _files.check_writable(fifo) == fifo
+    atomic_write(fifo, lambda fh: fh.write(b"streamed"))
+    reader.join(timeout=10)
+    assert received == [b"streamed"]
+    assert fifo.is_fifo() and sorted(os.listdir(tmp_path)) == ["current.npz", "models", "pipe"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
@@ -43,6 +44,15 @@ def _write_error(path: Path, exc: OSError) -> WriteError:
     return error
 
 
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` (links followed) exists and is neither a file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def check_writable(path: str | os.PathLike[str], folder: bool = False) -> Path:
     """Refuse early a target that cannot be written, before any long work.
 
@@ -72,6 +82,10 @@ def check_writable(path: str | os.PathLike[str], folder: bool = False) -> Path:
     path = Path(path)
     if not folder and (path.is_dir() or path.name in ("", ".", "..")):
         raise ValueError(f"{path} is a folder; name a file to write, e.g. {path / 'out'}")
+    if not folder and _is_stream(path):  # written into: its own permission is what counts
+        if not os.access(path, os.W_OK):
+            raise _write_error(path, OSError(errno.EACCES, "Permission denied"))
+        return path
     existing = path if folder else path.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -121,6 +135,9 @@ def check_not_input(outputs: Iterable[str | os.PathLike[str]],
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
     """Write a file through a temporary file in the same folder, then rename it.
 
+    A target that is a link gets the file it points to replaced; one that
+    is neither a file nor a folder (``/dev/stdout``, a pipe) is written into.
+
     Parameters
     ----------
     path : path-like
@@ -146,9 +163,20 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     path = Path(path)
     if path.name in ("", ".", "..") or path.is_dir():
         raise _write_error(path, OSError(errno.EISDIR, "Is a directory"))
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    if _is_stream(path):
+        # NOTE: /dev/stdout, a pipe, a terminal: written into, never replaced by a
+        # renamed file (which, for a user allowed to, would replace the device itself).
+        try:
+            with open(path, "wb") as fh:
+                write(fh)
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+        return path
+    # Through a link, the file it points to is replaced, not the link.
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    tmp = real.with_name(f".{real.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        real.parent.mkdir(parents=True, exist_ok=True)
         fh = open(tmp, "xb")  # "x": never clobber; permissions follow the umask
     except OSError as exc:
         raise _write_error(path, exc) from None
@@ -157,11 +185,11 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)  # atomic on POSIX and Windows
+        os.replace(tmp, real)  # atomic on POSIX and Windows
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, WriteError) and (
-                exc.filename in (None, str(tmp), str(path))):
+                exc.filename in (None, str(tmp), str(real))):
             raise _write_error(path, exc) from None
         raise
     return path
