@@ -80,7 +80,7 @@ def test_a_dataset_without_noise_takes_none():
     ({"hidden": "8,99"}, "1 to 16 units"),
     ({"hidden": "1,1,1,1,1,1,1"}, "at most 6 hidden layers"),
     ({"hidden": "a,b"}, "comma-separated"),
-    ({"batch": "0"}, "batch size must be at least 1"),
+    ({"batch": "0"}, "batch size must be between 1 and 2000"),
     ({"train": "95"}, "between 10 and 90"),
     ({"noise": "nan"}, "noise must be a number"),
     ({"solver": "rmsprop"}, "choose one of adam, sgd, lbfgs"),
@@ -246,9 +246,13 @@ from starlette.websockets import WebSocketDisconnect  # noqa: E402
 from barenet.web.server import Limits, create_app  # noqa: E402
 
 
+def _app(limits):
+    return create_app(limits, allowed_hosts=["testserver"])  # the TestClient's Host
+
+
 @pytest.fixture
 def client():
-    with TestClient(create_app(Limits(max_sessions=3, max_epochs_per_tick=7))) as c:
+    with TestClient(_app(Limits(max_sessions=3, max_epochs_per_tick=7))) as c:
         yield c
 
 
@@ -352,6 +356,16 @@ def test_uploads_good_and_bad(client):
                                        "numbers or drop the column)")
         huge = client.post(f"/api/sessions/{tab}/upload", content=b"x" * 1_000_001)
         assert huge.status_code == 413 and "larger than" in huge.json()["error"]
+        # the command line's reader refuses these too, naming line and column
+        for content, words in [(b"x1,x2,label\n1,2,0\n3," + b"9" * 200_000 + b",1\n",
+                                "line 3: a field is longer than 131,072 characters"),
+                               (b"x1,x2,label\n1,2,0\n3,4,nan\n",
+                                "line 3, column 'label': 'nan' is not a label"),
+                               (b"x1,x2,label\n1,2,0\n3,-1e308,1\n",
+                                "line 3, column 'x2': '-1e308' is too large to train on")]:
+            refused = client.post(f"/api/sessions/{tab}/upload?name=f.csv", content=content)
+            assert refused.status_code == 400 and words in refused.json()["error"]
+            assert len(refused.json()["error"]) < 200
         assert client.get("/").status_code == 200  # the server keeps serving
         good = client.post(f"/api/sessions/{tab}/upload?name=moons.csv",
                            content=MOONS_CSV.encode())
@@ -401,7 +415,7 @@ def test_tabs_beyond_the_cap_are_turned_away(client):
     (Limits(lifetime_s=0.3, idle_s=10), "0.3 s limit of a run"),
 ])
 def test_a_forgotten_tab_is_closed(limits, words):
-    with TestClient(create_app(limits)) as client, client.websocket_connect("/ws") as ws:
+    with TestClient(_app(limits)) as client, client.websocket_connect("/ws") as ws:
         ws.receive_json()
         message = ws.receive_json()
         assert message["type"] == "closing" and words in message["reason"]
@@ -411,7 +425,7 @@ def test_a_forgotten_tab_is_closed(limits, words):
 
 
 def test_a_run_has_a_ceiling_of_epochs():
-    with (TestClient(create_app(Limits(max_epochs=6, max_epochs_per_tick=4))) as client,
+    with (TestClient(_app(Limits(max_epochs=6, max_epochs_per_tick=4))) as client,
           client.websocket_connect("/ws") as ws):
         _open(ws, {"dataset": "xor"})
         epochs = []

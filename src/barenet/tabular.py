@@ -19,6 +19,7 @@ import csv
 import io
 import math
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ._files import atomic_write
+from ._text import shorten
 
 # A feature of larger magnitude cannot be trained on as it is: its products with
 # the weights overflow float32 within a few steps, and no scale of the initial
@@ -35,8 +37,6 @@ MAX_ABS_FEATURE = 1e15
 # file is not the CSV file it was meant to be (the limit of Python's csv reader,
 # which refuses longer fields).
 MAX_FIELD_CHARS = csv.field_size_limit()
-# What a bad value looks like in a message, at most.
-_SHOWN_CHARS = 40
 
 
 @dataclass
@@ -57,12 +57,6 @@ class Table:
     y: np.ndarray | None
     feature_names: list[str]
     target: str | None
-
-
-def shown(value: object, limit: int = _SHOWN_CHARS) -> str:
-    """``repr`` of a value, shortened to about ``limit`` characters for a message."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 5]}...{text[-2:]}"
 
 
 def read_csv(
@@ -147,16 +141,18 @@ def parse_csv(
     """
     header, rows, lines = _records(text, name)
     if len(set(header)) != len(header):
-        raise ValueError(f"{name} has repeated column names in its header: {shown(header, 200)}")
-    columns = ", ".join(header) if len(header) <= 20 else ", ".join(header[:20]) + ", ..."
+        repeated = [h for h, n in Counter(header).items() if n > 1]
+        raise ValueError(f"{name} has repeated column names in its header: "
+                         f"{shorten(repeated, 200)}")
+    columns = shorten(header[:20], 300) + (f" and {len(header) - 20} more" * (len(header) > 20))
     if target is not None and target not in header:
-        raise ValueError(f"{name} has no column {shown(target)}; its columns are {columns}")
+        raise ValueError(f"{name} has no column {shorten(target)}; its columns are {columns}")
     if features is None:
         features = [h for h in header if h != target]
     else:
         absent = [h for h in features if h not in header]
         if absent:
-            raise ValueError(f"{name} lacks the model's feature columns {shown(absent, 200)}; "
+            raise ValueError(f"{name} lacks the model's feature columns {shorten(absent, 200)}; "
                              f"its columns are {columns}")
     if not features:
         raise ValueError(f"{name} has no feature columns besides the target {target!r}")
@@ -204,7 +200,7 @@ def _records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int
 
 
 def _where(name: str, line: int, column: str, value: str) -> str:
-    return f"{name}, line {line}, column {shown(column)}: {shown(value)}"
+    return f"{name}, line {line}, column {shorten(column)}: {shorten(value)}"
 
 
 def _numbers(rows: list[list[str]], col: int, column: str, name: str,
@@ -224,7 +220,7 @@ def _numbers(rows: list[list[str]], col: int, column: str, name: str,
         value = cell.strip()
         where = _where(name, line, column, value)
         if value == "":
-            raise ValueError(f"{name}, line {line}, column {shown(column)}: the value is empty; "
+            raise ValueError(f"{name}, line {line}, column {shorten(column)}: the value is empty; "
                              "fill it in or remove the row")
         try:
             number = float(value)
@@ -245,7 +241,7 @@ def _labels(rows: list[list[str]], col: int, column: str, name: str,
     labels = [row[col].strip() for row in rows]
     for line, label in zip(lines, labels, strict=True):
         if label == "":
-            raise ValueError(f"{name}, line {line}: the target {shown(column)} is empty; give "
+            raise ValueError(f"{name}, line {line}: the target {shorten(column)} is empty; give "
                              "every row a label or remove the row")
         if label.lstrip("+-").lower() in ("nan", "inf", "infinity"):
             raise ValueError(f"{_where(name, line, column, label)} is not a label; give the "

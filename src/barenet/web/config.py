@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import datasets
+from .._text import shorten
 
 UPLOAD = "upload"
 MAX_HIDDEN_LAYERS = 6
 MAX_UNITS = 16
 SAMPLES_RANGE = (20, 2000)
+MAX_BATCH = SAMPLES_RANGE[1]  # no run has more points than this
+MAX_TEXT = 64  # characters of one control's value; "16,16,16,16,16,16" is the longest
 TRAIN_PERCENT_RANGE = (10, 90)
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "identity")
 SOLVERS = ("adam", "sgd", "lbfgs")
@@ -192,7 +195,15 @@ def _text(query: Mapping[str, Any], key: str) -> str | None:
     value = query.get(key)
     if value is None:
         return None
-    return str(value).strip()
+    # NOTE: bool is an int in Python, but true is not a sample count.
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"{key} must be text or a number, got {shorten(value)}")
+    text = str(value).strip()
+    # NOTE: also keeps int() from reading thousands of digits, which takes milliseconds
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"{key} has {len(text)} characters; no control takes more than "
+                         f"{MAX_TEXT}")
+    return text
 
 
 def _integer(query: Mapping[str, Any], key: str, label: str, low: int, high: int,
@@ -203,9 +214,9 @@ def _integer(query: Mapping[str, Any], key: str, label: str, low: int, high: int
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"{label} must be a whole number, got {text!r}") from None
+        raise ValueError(f"{label} must be a whole number, got {shorten(text)}") from None
     if not low <= value <= high:
-        raise ValueError(f"{label} must be between {low} and {high}, got {value}")
+        raise ValueError(f"{label} must be between {low} and {high}, got {shorten(value)}")
     return value
 
 
@@ -217,10 +228,11 @@ def _real(query: Mapping[str, Any], key: str, label: str, low: float, high: floa
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{label} must be a number, got {text!r}") from None
+        raise ValueError(f"{label} must be a number, got {shorten(text)}") from None
     if not math.isfinite(value) or value < low or value > high or (positive and value <= 0):
         rule = f"> {low:g}" if positive else f">= {low:g}"
-        raise ValueError(f"{label} must be a number {rule} and <= {high:g}, got {text!r}")
+        raise ValueError(f"{label} must be a number {rule} and <= {high:g}, "
+                         f"got {shorten(text)}")
     return value
 
 
@@ -230,7 +242,7 @@ def _choice(query: Mapping[str, Any], key: str, label: str, options: tuple[str, 
     if text is None or text == "":
         return default
     if text not in options:
-        raise ValueError(f"unknown {label} {text!r}; choose one of {', '.join(options)}")
+        raise ValueError(f"unknown {label} {shorten(text)}; choose one of {', '.join(options)}")
     return text
 
 
@@ -241,15 +253,15 @@ def _hidden(query: Mapping[str, Any], default: tuple[int, ...]) -> tuple[int, ..
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if parts in ([], ["none"], ["0"]):
         return ()
+    if len(parts) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(parts)}")
     try:
         sizes = tuple(int(p) for p in parts)
     except ValueError:
         raise ValueError(f"hidden layers must be comma-separated unit counts such as 8,8, "
-                         f"got {text!r}") from None
-    if len(sizes) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
+                         f"got {shorten(text)}") from None
     if not all(1 <= s <= MAX_UNITS for s in sizes):
-        raise ValueError(f"each hidden layer has 1 to {MAX_UNITS} units, got {text!r}")
+        raise ValueError(f"each hidden layer has 1 to {MAX_UNITS} units, got {shorten(text)}")
     return sizes
 
 
@@ -262,9 +274,11 @@ def _batch(query: Mapping[str, Any], default: int | None) -> int | None:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"batch size must be a whole number or 'full', got {text!r}") from None
-    if value < 1:
-        raise ValueError(f"batch size must be at least 1, got {value}")
+        raise ValueError(f"batch size must be a whole number or 'full', "
+                         f"got {shorten(text)}") from None
+    if not 1 <= value <= MAX_BATCH:
+        raise ValueError(f"batch size must be between 1 and {MAX_BATCH} (or 'full'), "
+                         f"got {shorten(value)}")
     return value
 
 
@@ -277,9 +291,9 @@ def parse_config(query: Mapping[str, Any]) -> PlaygroundConfig:
         The URL query keys: ``dataset``, ``samples``, ``noise``, ``dataseed``,
         ``train`` (percent), ``hidden`` (``"8,8"``), ``activation``, ``lr``,
         ``solver``, ``batch`` (a number or ``"full"``), ``l2``, ``seed``.
-        Missing keys take their defaults; for the data, the dataset's own
-        (the flower's noise is 0.2 and its seed 1, as in the course).
-        Unknown keys are ignored.
+        Missing keys (and None) take their defaults; for the data, the
+        dataset's own (the flower's noise is 0.2 and its seed 1, as in the
+        course).  Unknown keys are ignored.
 
     Returns
     -------
@@ -288,7 +302,9 @@ def parse_config(query: Mapping[str, Any]) -> PlaygroundConfig:
     Raises
     ------
     ValueError
-        Naming the control and the accepted values.
+        Naming the control and the accepted values (also for a value that is
+        not text or a number, such as a list); a refused value is shown cut
+        short (:func:`barenet._text.shorten`).
     """
     base = PlaygroundConfig()
     dataset = _choice(query, "dataset", "dataset", (*_DATASETS, UPLOAD), base.dataset)

@@ -2,6 +2,8 @@
 
 The socket is bound before the server starts, so a taken port is a clear
 error (and port 0 picks a free one), and the URL printed is one that answers.
+Only that address, the loopback names and the address asked for are answered,
+on that port (:func:`~barenet.web.hosts.hosts_for`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from .hosts import hosts_for
 from .server import Limits, create_app
 
 
@@ -33,9 +36,16 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(limits: Limits | None) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(limits), log_level="warning", ws_ping_interval=20,
-                            ws_ping_timeout=20, timeout_graceful_shutdown=3)
+def _server(limits: Limits | None, host: str, sock: socket.socket) -> uvicorn.Server:
+    limits = limits or Limits()
+    bound, port = sock.getsockname()[:2]
+    app = create_app(limits, allowed_hosts=hosts_for(port, host, bound))
+    # The app answers a message over max_message_bytes with an error; one far over it
+    # is not even read (the connection closes, 1009). No proxy stands in front, so
+    # X-Forwarded-* headers are anybody's and are not applied.
+    config = uvicorn.Config(app, log_level="warning", ws_ping_interval=20,
+                            ws_ping_timeout=20, timeout_graceful_shutdown=3,
+                            ws_max_size=2 * limits.max_message_bytes, proxy_headers=False)
     return uvicorn.Server(config)
 
 
@@ -52,6 +62,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
     ----------
     host : str, default "127.0.0.1"
         Address to listen on; the default is reachable from this computer only.
+        Requests are answered when addressed to it, to its loopback names
+        (127.0.0.1, localhost, [::1]) or, for 0.0.0.0 and ::, to any IP address,
+        always with the port: never to another name, against DNS rebinding.
     port : int, default 8765
         0 picks a free port.
     open_browser : bool, default True
@@ -68,7 +81,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
     print(f"barenet playground on {url} (Ctrl-C stops it)", flush=True)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    _server(limits).run(sockets=[sock])
+    _server(limits, host, sock).run(sockets=[sock])
 
 
 @contextlib.contextmanager
@@ -89,7 +102,7 @@ def running(limits: Limits | None = None, host: str = "127.0.0.1",
         The page's URL; the server stops when the ``with`` block ends.
     """
     sock = _bind(host, port)
-    server = _server(limits)
+    server = _server(limits, host, sock)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name="barenet-playground")
     thread.start()

@@ -14,6 +14,11 @@ with exactly one message, so a tab that stops asking stops its training):
   (:meth:`TrainingSession.step`) or ``{"type": "error", "where": "step", ...}``
 * server → page before it closes the socket: ``{"type": "closing", "reason"}``
 
+A message that is not such an object (not JSON, too long, nested, with NaN
+or a list where a value goes) is answered ``{"type": "error", "where":
+"message", ...}`` and the tab goes on; error messages quote a refused value
+cut short.
+
 HTTP: ``GET /`` the page, ``/static/...`` its files, ``GET /api/status``,
 ``GET /api/datasets``, and for an open tab ``POST /api/sessions/{id}/upload``
 (the CSV file as the request body; 400 with ``{"error"}`` when malformed),
@@ -21,24 +26,30 @@ HTTP: ``GET /`` the page, ``/static/...`` its files, ``GET /api/status``,
 ``GET /api/sessions/{id}/snippet`` (Python code).
 
 A tab's run lives exactly as long as its WebSocket: closing the tab frees it.
-The number of tabs, a run's lifetime, its idle time and its epochs are capped
-(:class:`Limits`).
+The number of tabs, a run's lifetime, its idle time, its epochs and the size
+of a message are capped (:class:`Limits`).
+
+Only requests addressed to this server are answered: the ``Host`` header
+must be one of the server's own addresses with its port
+(:func:`~barenet.web.hosts.hosts_for`),
+and a WebSocket or an upload that comes from a page must come from a page of
+this server (its ``Origin``).  See :class:`~barenet.web.hosts.OwnPagesOnly` for why.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -46,8 +57,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import __version__
+from .._text import shorten
 from ..training import DivergenceError
 from .config import dataset_catalogue, parse_config
+from .hosts import OwnPagesOnly, canonical_hosts
+from .messages import read_message, whole_number
 from .session import SessionError, TrainingSession
 from .upload import UploadedData, parse_upload
 
@@ -79,6 +93,9 @@ class Limits:
         Seconds after which a step trains no further epoch (it trains at least one).
     max_upload_bytes, max_upload_rows : int
         Size of an uploaded CSV file.
+    max_message_bytes : int
+        Size of a message from a tab (one is a few hundred bytes); a longer
+        one is answered with an error.
     """
 
     max_sessions: int = 8
@@ -89,6 +106,7 @@ class Limits:
     tick_budget_s: float = 0.5
     max_upload_bytes: int = 1_000_000
     max_upload_rows: int = 2000
+    max_message_bytes: int = 65_536
 
 
 @dataclass
@@ -131,9 +149,10 @@ def _error(where: str, message: str) -> dict[str, Any]:
 
 
 async def _configure(tab: _Tab, message: dict[str, Any]) -> dict[str, Any]:
-    query = message.get("config") or {}
+    query = message.get("config", {})
     if not isinstance(query, dict):
-        return _error("config", "config must be an object of control names and values")
+        return _error("config", "config must be an object of control names and values, "
+                      f"got {shorten(query)}")
     try:
         config = parse_config(query)
         session = await run_in_threadpool(TrainingSession, config, tab.upload)
@@ -149,14 +168,14 @@ async def _step(tab: _Tab, message: dict[str, Any], limits: Limits) -> dict[str,
     session = tab.session
     if session is None:
         return _error("step", "nothing to train yet: send a config first")
-    try:
-        epochs = int(message.get("epochs", 1))
-    except (TypeError, ValueError):
-        return _error("step", f"epochs must be a whole number, got {message.get('epochs')!r}")
+    epochs = whole_number(message.get("epochs", 1))
+    if epochs is None or epochs < 1:
+        return _error("step", "epochs must be a whole number of at least 1, "
+                      f"got {shorten(message.get('epochs'))}")
     if session.epoch >= limits.max_epochs:
         return _error("step", f"this run reached the limit of {limits.max_epochs} epochs; "
                       "reset it to train again")
-    epochs = max(1, min(epochs, limits.max_epochs_per_tick, limits.max_epochs - session.epoch))
+    epochs = min(epochs, limits.max_epochs_per_tick, limits.max_epochs - session.epoch)
     try:
         frame = await run_in_threadpool(session.step, epochs, limits.tick_budget_s)
     except (DivergenceError, SessionError) as exc:
@@ -166,35 +185,26 @@ async def _step(tab: _Tab, message: dict[str, Any], limits: Limits) -> dict[str,
 
 async def _answer(tab: _Tab, text: str, limits: Limits) -> dict[str, Any]:
     try:
-        message = json.loads(text)
-    except ValueError:
-        return _error("message", "messages must be JSON objects")
-    if not isinstance(message, dict):
-        return _error("message", "messages must be JSON objects")
+        message = read_message(text, limits.max_message_bytes)
+    except ValueError as exc:
+        return _error("message", str(exc))
     kind = message.get("type")
     try:
         if kind == "config":
             return await _configure(tab, message)
         if kind == "step":
             return await _step(tab, message, limits)
-    except Exception as exc:  # a bug must not take the tab down without a word
+    except Exception:  # a bug must not take the tab down without a word
         log.exception("playground request failed")
-        return _error(str(kind), f"the server failed on this request ({exc}); reset the run")
-    return _error("message", f"unknown message type {kind!r}; expected 'config' or 'step'")
-
-
-def _same_origin(ws: WebSocket) -> bool:
-    """Only the page this server sent may open a socket (no other site in the browser)."""
-    origin = ws.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
+        return _error(kind, "the server failed on this request (its log says why); "
+                      "reset the run")
+    return _error("message", f"unknown message type {shorten(kind)}; "
+                  "expected 'config' or 'step'")
 
 
 async def _socket(ws: WebSocket) -> None:
     tabs: _Tabs = ws.app.state.tabs
     limits = tabs.limits
-    if not _same_origin(ws):
-        await ws.close(code=1008)
-        return
     await ws.accept()
     tab = tabs.open()
     if tab is None:
@@ -308,18 +318,30 @@ async def _snippet(request: Request) -> Response:
     return await _download(request, "snippet")
 
 
-def create_app(limits: Limits | None = None) -> Starlette:
+def create_app(limits: Limits | None = None,
+               allowed_hosts: Iterable[str] | None = None) -> Starlette:
     """The playground as an ASGI application.
 
     Parameters
     ----------
     limits : Limits, optional
         Default :class:`Limits()`.
+    allowed_hosts : iterable of str, optional
+        The ``Host`` values answered, ``host[:port]`` (see
+        :func:`~barenet.web.hosts.hosts_for`;
+        Starlette's ``TestClient`` sends ``"testserver"``).  Default: the
+        loopback names on the port each connection arrived at.
 
     Returns
     -------
     starlette.applications.Starlette
+
+    Raises
+    ------
+    ValueError
+        If an allowed host is not a ``host[:port]`` value.
     """
+    allowed = None if allowed_hosts is None else canonical_hosts(allowed_hosts)
     app = Starlette(routes=[
         Route("/", _page),
         Route("/api/status", _status),
@@ -329,6 +351,6 @@ def create_app(limits: Limits | None = None) -> Starlette:
         Route("/api/sessions/{tab}/snippet", _snippet),
         WebSocketRoute("/ws", _socket),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-    ])
+    ], middleware=[Middleware(OwnPagesOnly, allowed=allowed)])
     app.state.tabs = _Tabs(limits or Limits())
     return app

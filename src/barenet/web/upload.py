@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..tabular import parse_csv, shown
+from .._text import shorten
+from ..tabular import parse_csv
 
 LABEL_NAMES = ("label", "y", "class", "target")
 MAX_ROWS = 2000
@@ -111,7 +112,7 @@ def parse_upload(
     target = _target(lines[0])
     table = parse_csv(text, name, target=target)
     if len(table.feature_names) != 2:
-        columns = shown(", ".join([*table.feature_names, target]), 120)
+        columns = shorten(", ".join([*table.feature_names, target]), 120)
         raise ValueError(
             f"{name} has {len(table.feature_names) + 1} columns ({columns}); the playground "
             "needs exactly two numeric feature columns and one label column")
@@ -120,12 +121,12 @@ def parse_upload(
                          f"{max_rows}")
     classes, counts = np.unique(table.y, return_counts=True)
     if len(classes) != 2:
-        some = ", ".join(shown(str(c)) for c in classes[:5]) + (
+        some = ", ".join(shorten(str(c)) for c in classes[:5]) + (
             ", ..." if len(classes) > 5 else "")
-        raise ValueError(f"the label column {shown(target)} of {name} has {len(classes)} "
+        raise ValueError(f"the label column {shorten(target)} of {name} has {len(classes)} "
                          f"distinct value(s) ({some}); the playground needs exactly two classes")
     if counts.min() < 2:
-        raise ValueError(f"{name} has only {counts.min()} point(s) of class "
-                         f"{shown(classes[counts.argmin()])}; each class needs at least two so "
-                         "that both the training and the test set get one")
+        rare = shorten(classes[counts.argmin()].item())
+        raise ValueError(f"{name} has only {counts.min()} point(s) of class {rare}; each class "
+                         "needs at least two so that both the training and the test set get one")
     return UploadedData(name, table.X, table.y, list(table.feature_names), target)

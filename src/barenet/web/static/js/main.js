@@ -99,10 +99,12 @@ const handlers = {
     if (wantStep() && !document.hidden) requestStep();
   },
   error(msg) {
-    if (msg.where === "config") page.configPending = false;
+    // A config too big to read (a shared URL with hundreds of keys) is refused as a message.
+    const config = msg.where === "config" || (msg.where === "message" && page.configPending);
+    if (config) page.configPending = false;
     if (msg.where === "step") { page.inFlight = false; setPlaying(false); }
     showError(msg.message);
-    if (msg.where === "config" && !page.ready) {  // a bad shared URL: the defaults instead
+    if (config && !page.ready) {  // a bad shared URL: the defaults instead
       keepError = true;
       configure({});
     }
