@@ -146,6 +146,9 @@ def test_a_failed_write_is_exit_2_with_one_line(data, model, tmp_path, monkeypat
     (["train", "{data}", "--target", "label", "--seed", "-1"], "--seed: expected a seed"),
     (["demo", "--seed", "4294967296"], "--seed: expected a seed"),
     (["train", "{folder}", "--target", "label"], "is a folder; give a CSV file"),
+    (["sweep", "--jobs", "0"], "--jobs must be between 1 and"),
+    (["sweep", "--jobs", "100000"], "--jobs must be between 1 and"),
+    (["sweep", "--dask-workers", "100000"], "--dask-workers must be at most"),
 ])
 def test_bad_options_are_named(argv, words, data, tmp_path, capsys):
     argv = [a.format(data=data, folder=tmp_path) for a in argv]

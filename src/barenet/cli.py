@@ -451,6 +451,25 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=_run_sweep)
 
 
+# Local workers beyond this many per core only compete for the cores, at ~100 MB each.
+WORKERS_PER_CORE = 4
+
+
+def _check_workers(jobs: int, dask_workers: int | None) -> None:
+    import os
+
+    cores = os.cpu_count() or 1
+    most = WORKERS_PER_CORE * cores
+    if jobs == 0 or jobs > most:
+        raise ValueError(f"--jobs must be between 1 and {most} ({WORKERS_PER_CORE} per core of "
+                         f"this computer's {cores}), or negative to count back from all cores "
+                         f"(-1: all), got {jobs}")
+    if dask_workers is not None and dask_workers > most:
+        raise ValueError(f"--dask-workers must be at most {most} ({WORKERS_PER_CORE} per core "
+                         f"of this computer's {cores}): more local workers only compete for "
+                         f"the cores; for more, start a cluster and pass --scheduler")
+
+
 def _run_sweep(args: argparse.Namespace) -> int:
     from . import datasets
     from ._files import check_not_input, check_writable
@@ -459,6 +478,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     from .sweep import OUTPUT_FILES, format_table, run_sweep, write_results
     from .tabular import read_csv
 
+    _check_workers(args.jobs, args.dask_workers)
     check_writable(args.out, folder=True)
     if args.data is not None:
         if args.target is None:
