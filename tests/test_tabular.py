@@ -114,3 +114,11 @@ def test_predict_escapes_labels_that_look_like_formulas(tmp_path, capsys):
     assert rows[0] == ["prediction", "proba_=cmd|' /C calc'!A0", "proba_@SUM(1)"]
     assert {r[0] for r in rows[1:]} <= {"'=cmd|' /C calc'!A0", "'@SUM(1)"}
     assert all(0 <= float(r[1]) <= 1 for r in rows[1:])
+
+
+def test_a_wide_file_gives_its_columns_in_the_order_asked():
+    n = 20_000
+    header = ",".join(f"c{i}" for i in range(n)) + ",label"
+    text = header + "\n" + (",".join(["0.5"] * n) + ",1\n") * 2
+    table = parse_csv(text, target="label", features=[f"c{i}" for i in reversed(range(n))])
+    assert table.X.shape == (2, n) and table.feature_names[0] == f"c{n - 1}"

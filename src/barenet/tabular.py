@@ -145,12 +145,13 @@ def parse_csv(
         raise ValueError(f"{name} has repeated column names in its header: "
                          f"{shorten(repeated, 200)}")
     columns = shorten(header[:20], 300) + (f" and {len(header) - 20} more" * (len(header) > 20))
-    if target is not None and target not in header:
+    position = {column: i for i, column in enumerate(header)}  # (files may be wide)
+    if target is not None and target not in position:
         raise ValueError(f"{name} has no column {shorten(target)}; its columns are {columns}")
     if features is None:
         features = [h for h in header if h != target]
     else:
-        absent = [h for h in features if h not in header]
+        absent = [h for h in features if h not in position]
         if absent:
             raise ValueError(f"{name} lacks the model's feature columns {shorten(absent, 200)}; "
                              f"its columns are {columns}")
@@ -158,10 +159,10 @@ def parse_csv(
         raise ValueError(f"{name} has no feature columns besides the target {target!r}")
     X = np.empty((len(rows), len(features)))
     for j, column in enumerate(features):
-        X[:, j] = _numbers(rows, header.index(column), column, name, lines)
+        X[:, j] = _numbers(rows, position[column], column, name, lines)
     y = None
     if target is not None:
-        y = _labels(rows, header.index(target), target, name, lines)
+        y = _labels(rows, position[target], target, name, lines)
     return Table(X, y, list(features), target)
 
 
