@@ -10,6 +10,7 @@ import re
 import struct
 import time
 import tracemalloc
+import warnings
 import zipfile
 import zlib
 
@@ -98,15 +99,26 @@ def test_article_parameters_round_trip(tmp_path):
 
 
 def test_the_file_is_plain_npz_with_json_metadata(tmp_path):
-    path = bn.save(_fitted("strings"), tmp_path / "m.npz")
+    model = _fitted("strings")
+    path = bn.save(model, tmp_path / "m.npz")
     with np.load(path, allow_pickle=False) as archive:
         meta = json.loads(str(archive["__metadata__"]))
         assert archive["classes"].tolist() == ["no", "yes"]
         assert archive["coefs_0"].shape == (2, 5)
-    assert meta["format"] == "barenet-model" and meta["format_version"] == 1
+        for key, values in model.history_.items():
+            assert archive[f"history__{key}"].dtype == np.float64
+            assert archive[f"history__{key}"].tolist() == values
+        assert sorted(archive.files) == sorted(
+            ["__metadata__", "classes", *(f"{w}_{i}" for w in ("coefs", "intercepts")
+                                          for i in range(3)),
+             *(f"history__{k}" for k in ("loss", "val_loss", "val_score", "learning_rate"))])
+    assert meta["format"] == "barenet-model" and meta["format_version"] == 2
     assert meta["barenet_version"] == bn.__version__
     assert meta["activations"] == ["tanh", "relu"] and meta["layer_sizes"] == [2, 5, 3, 1]
     assert meta["params"]["hidden_layer_sizes"] == [5, 3] and meta["dtype"] == "float64"
+    assert meta["history_"] == {"loss": 30, "val_loss": 0, "val_score": 0, "learning_rate": 30}
+    assert "loss_curve_" not in meta and meta["feature_names_in_"] is False
+    assert len(json.dumps(meta)) < 1500  # nothing in it grows with the epochs
 
 
 def test_unfitted_and_unsavable_models_are_refused(tmp_path):
@@ -158,7 +170,11 @@ def _rewrite(path, arrays=None, metadata=None):
         (lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]), "truncated"),
         (lambda p: p.write_bytes(b""), "not a readable barenet model file: the file is empty"),
         (lambda p: p.write_text("W1,b1\n1,2\n"), "not a readable barenet model file: it looks"),
-        (lambda p: _rewrite(p, metadata={"format_version": 99}), "version 99"),
+        (lambda p: _rewrite(p, metadata={"format_version": 99}),
+         r"has model format version 99; this barenet \(.*\) reads versions 1 and 2: upgrade "
+         "barenet to load it"),
+        (lambda p: _rewrite(p, metadata={"format_version": 0}),
+         "version 0; .* reads versions 1 and 2: use a matching barenet"),
         (lambda p: _rewrite(p, metadata={"format": "other"}), "not a barenet model"),
         (lambda p: _rewrite(p, metadata={"kind": "Popen"}), "unknown model kind"),
         (lambda p: _rewrite(p, metadata={"activations": ["os.system"]}), "'activations'"),
@@ -409,7 +425,7 @@ def _many_members(path):
         (_weights_bomb, "would inflate"),
         (_huge_header, r"declares a float64 array of shape \(1000000000000,\)"),
         (_huge_plain_npy, "single NumPy array"),
-        (_many_members, "holds 2106 members; a barenet model of at most 1024 layers"),
+        (_many_members, "holds 2110 members; a barenet model of at most 1024 layers"),
     ],
 )
 def test_bombs_are_refused_quickly_in_little_memory(build, message, tmp_path):
@@ -456,8 +472,10 @@ def _field(name, value):
         (_field("n_iter_", "Infinity"), "Infinity is not a number barenet writes"),
         (_field("t_", "NaN"), "NaN is not a number barenet writes"),
         (_field("t_", "1e999"), "'t_' must be a non-negative integer, got inf"),
-        (lambda t: t.replace('"loss_curve_": [', '"loss_curve_": [1e999, '),
-         "'loss_curve_' must be a list of numbers, got"),
+        (lambda t: t.replace('"history_": {"loss": 30', '"history_": {"loss": 1e999'),
+         "'history_' must be an object of at most 16 series lengths, 'loss' among them"),
+        (lambda t: t.replace('"history_": {"loss": 30', '"history_": {"../x": 30'),
+         "'history_' must be an object of at most 16 series lengths"),
         (_field("t_", str(2**64)), "'t_' must be a non-negative integer, got 18446744073709551616"),
         (_field("t_", "9" * 5000), "not valid JSON .a number of thousands of digits"),
         (_field("t_", "true"), "'t_' must be a non-negative integer, got True"),
@@ -470,8 +488,11 @@ def _field(name, value):
          "'layer_sizes' must be a list"),
         (lambda t: t.replace('"layer_sizes": [2, 6, 1]', f'"layer_sizes": [2, {2**62}, 1]'),
          r"coefs_0 has shape \(2, 6\), but the metadata says \(2, 4611686018427387904\)"),
-        (lambda t: t.replace('"loss_curve_": [', '"loss_curve_": ["x", '),
-         "'loss_curve_' must be a list of numbers"),
+        (lambda t: t.replace('"history_": {"loss": 30', '"history_": {"loss": "30"'),
+         "'history_' must be an object of at most 16 series lengths"),
+        (lambda t: t.replace('"history_": {"loss": 30', '"history_": {"loss": 31'),
+         r"history__loss has shape \(30,\), but the metadata says \(31,\)"),
+        (_field("feature_names_in_", '["x0", "x1"]'), "'feature_names_in_' must be true or false"),
         (lambda t: t.replace('"params": {', '"params": {"alpha": [[0.1]], '),
          "duplicate|appears twice"),
         (lambda t: t.replace('"params": {', '"params": {"evil": 1, '), "'params' must be"),
@@ -495,8 +516,18 @@ def test_bad_metadata_is_refused_before_the_arrays_are_read(edit, message, tmp_p
 
 def test_oversized_metadata_is_refused_unread(tmp_path, monkeypatch):
     path = bn.save(_fitted("binary"), tmp_path / "m.npz")
-    monkeypatch.setattr(barenet.io, "_MAX_METADATA_CHARS", 1000)
+    path.write_bytes(_metadata_text(path, lambda t: t[:-1] + ', "x": "' + "a" * 10_000 + '"}'))
+    monkeypatch.setattr(barenet.io, "_METADATA_CHARS", {1: 1000, 2: 1000})
     with pytest.raises(ModelFileError, match="metadata takes .* barenet writes at most 4000"):
+        bn.load(path)
+
+
+def test_version_2_metadata_beyond_its_cap_is_refused(tmp_path):
+    """Version 2 writes no per-epoch data in its metadata: 1 Mi characters at most."""
+    path = bn.save(_fitted("binary"), tmp_path / "m.npz")
+    path.write_bytes(_metadata_text(path, lambda t: t[:-1] + ', "x": "' + "a" * 2**20 + '"}'))
+    with pytest.raises(ModelFileError, match="holds 104[0-9]{4} characters; barenet writes at "
+                       "most 1048576 in format version 2"):
         bn.load(path)
 
 
@@ -583,3 +614,270 @@ def test_many_label_outputs_load_without_a_square_matrix(tmp_path):
         tracemalloc.stop()
     assert peak < 64 * 2**20
     assert loaded.predict(np.zeros((1, 1))).shape == (1, n)
+
+
+# -- version 1 files, extremes, and what save refuses ------------------------------
+def _save_version_1(model, path):
+    """Write ``model`` as barenet's first format did: the training record in the JSON."""
+    params = {k: v for k, v in model.get_params().items() if k not in ("callbacks", "activation")}
+    params["dtype"] = np.dtype(model._dtype()).name
+    params["hidden_layer_sizes"] = [int(s) for s in model._hidden_sizes()]
+    arrays = {f"coefs_{i}": W for i, W in enumerate(model.coefs_)}
+    arrays.update({f"intercepts_{i}": b for i, b in enumerate(model.intercepts_)})
+    kind = type(model).__name__
+    metadata = {
+        "format": "barenet-model", "format_version": 1, "barenet_version": "0.1.0",
+        "kind": kind, "params": params, "activations": [a.name for a in model._hidden],
+        "output": model._output_name,
+        "layer_sizes": [model.coefs_[0].shape[0], *(W.shape[1] for W in model.coefs_)],
+        "dtype": params["dtype"], "n_features_in_": int(model.n_features_in_),
+        "feature_names_in_": (model.feature_names_in_.tolist()
+                              if hasattr(model, "feature_names_in_") else None),
+        "n_iter_": int(model.n_iter_), "t_": int(model.t_),
+        "loss_curve_": [float(v) for v in model.loss_curve_],
+        "history_": {k: [float(v) for v in vs] for k, vs in model.history_.items()},
+    }
+    if kind == "NeuralNetClassifier":
+        classes = np.asarray(model.classes_)
+        arrays["classes"] = classes.astype(str) if classes.dtype == object else classes
+    else:
+        metadata["y_1d"] = bool(model._y_1d)
+    arrays["__metadata__"] = np.array(json.dumps(metadata))
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["strings", "multilabel", "multioutput"])
+def test_version_1_files_still_load(kind, tmp_path):
+    model = _fitted(kind)
+    loaded = bn.load(_save_version_1(model, tmp_path / "v1.npz"))
+    method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
+    np.testing.assert_array_equal(getattr(loaded, method)(X), getattr(model, method)(X))
+    assert loaded.loss_curve_ == model.loss_curve_ and loaded.history_ == model.history_
+    loaded.partial_fit(X, model.predict(X))  # and keeps training
+    assert len(loaded.loss_curve_) == len(model.loss_curve_) + 1
+
+
+def test_version_1_files_with_long_histories_and_feature_names_load(tmp_path):
+    """Version 1 allowed 8 Mi characters of metadata; such files are still read."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=["largeur", "höhe"])
+    model = bn.NeuralNetClassifier((4,), max_iter=5, random_state=0, n_iter_no_change=None,
+                                   early_stopping=True).fit(frame, y)
+    rng = np.random.default_rng(0)
+    model.history_ = {k: rng.random(30_000).tolist() for k in model.history_}
+    model.loss_curve_ = model.history_["loss"]
+    path = _save_version_1(model, tmp_path / "v1.npz")
+    with np.load(path) as archive:
+        assert 2**20 < len(str(archive["__metadata__"])) < 2**23  # beyond version 2's cap
+    loaded = bn.load(path)
+    assert loaded.feature_names_in_.tolist() == ["largeur", "höhe"]
+    assert loaded.history_ == model.history_ and loaded.loss_curve_ == model.loss_curve_
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace('"loss_curve_": [', '"loss_curve_": [1e999, '),
+         "'loss_curve_' must be a list of numbers, got"),
+        (lambda t: t.replace('"loss_curve_": [', '"loss_curve_": ["x", '),
+         "'loss_curve_' must be a list of numbers"),
+        (lambda t: t.replace('"loss": [', '"loss": [NaN, '), "NaN is not a number barenet writes"),
+        (lambda t: t.replace('"feature_names_in_": null', '"feature_names_in_": true'),
+         "'feature_names_in_' must be null or 2 texts"),
+    ],
+)
+def test_bad_version_1_metadata_is_refused_as_before(edit, message, tmp_path):
+    path = _save_version_1(_fitted("binary"), tmp_path / "v1.npz")
+    path.write_bytes(_metadata_text(path, edit))
+    with pytest.raises(ModelFileError, match=message):
+        bn.load(path)
+
+
+def _labelled(labels, n_features=2, feature_names=None, **kw):
+    """A one-epoch classifier of ``labels`` (one sample each), named features if given."""
+    rng = np.random.default_rng(0)
+    data = rng.random((len(labels), n_features))
+    if feature_names is not None:
+        data = pytest.importorskip("pandas").DataFrame(data, columns=feature_names)
+    return bn.NeuralNetClassifier((3,), max_iter=1, random_state=0, n_iter_no_change=None,
+                                  **kw).fit(data, np.array(labels, dtype=object)
+                                            if isinstance(labels[0], str) else labels)
+
+
+def _long_history(model, n=300_000):
+    """``model`` as if trained ``n`` epochs, watching validation data (NaN scores too)."""
+    rng = np.random.default_rng(1)
+    model.history_ = {"loss": rng.random(n).tolist(), "val_loss": rng.random(n).tolist(),
+                      "val_score": [float("nan")] * 3 + rng.random(n - 3).tolist(),
+                      "learning_rate": [0.001] * n}
+    model.loss_curve_ = model.history_["loss"]
+    model.n_iter_ = n
+    return model
+
+
+EXTREMES = {
+    "300,000 epochs": lambda: _long_history(_fitted("binary")),
+    "one-sample validation (NaN R^2)": lambda: bn.NeuralNetRegressor(
+        (3,), max_iter=5, random_state=0, n_iter_no_change=None).fit(
+        X, X[:, 0], validation_data=(X[:1], X[:1, 0])),
+    "far-off validation (infinite loss)": lambda: bn.NeuralNetRegressor(
+        (3,), max_iter=2, random_state=0, n_iter_no_change=None, dtype="float32").fit(
+        X, X[:, 0], validation_data=(X[:5] * 1e25, X[:5, 0])),
+    "1,000 classes": lambda: _labelled([f"class {i}" for i in range(1000)]),
+    "labels of 4,096 characters": lambda: _labelled(["a" * 4096, "b" * 4096, "é" * 4096]),
+    "unicode labels and names": lambda: _labelled(
+        ["猫", "🐕", "e\u0301", "Ω\t"], feature_names=["größe", "θ 角度"]),
+    "feature names of 4,096 characters": lambda: _labelled(
+        [0, 1], feature_names=["x" * 4096, "ü" * 4096]),
+    "many features": lambda: _labelled([0, 1, 2], n_features=5000,
+                                       feature_names=[f"f{i}" for i in range(5000)]),
+    "class_weight by label": lambda: _labelled(["no", "yes"], class_weight={"no": 1, "yes": 3}),
+    "NumPy hyperparameters": lambda: bn.NeuralNetClassifier(
+        (np.int64(3),), max_iter=np.int64(2), alpha=np.float32(0.5), random_state=0,
+        n_iter_no_change=None).fit(X, y),
+    "float32": lambda: _fitted("multiclass", "float32"),
+    "three outputs": lambda: bn.NeuralNetRegressor((4, 4), max_iter=3, random_state=0,
+                                                   n_iter_no_change=None).fit(X, np.c_[X, y]),
+    "the article's parameters": lambda: bn.shallow.nn_model(X.T, y.reshape(1, -1), 3,
+                                                            num_iterations=5),
+}
+
+
+@pytest.mark.parametrize("case", EXTREMES)
+def test_extremes_that_load_accepts_round_trip(case, tmp_path):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R^2 of one sample, an overflow: what the case is about
+        model = EXTREMES[case]()
+    loaded = bn.load(bn.save(model, tmp_path / "m.npz"))
+    if isinstance(model, dict):
+        for k in model:
+            np.testing.assert_array_equal(loaded[k], model[k])
+        return
+    data = np.random.default_rng(2).random((7, model.n_features_in_)).astype(model.dtype)
+    if hasattr(model, "feature_names_in_"):
+        data = pytest.importorskip("pandas").DataFrame(data, columns=model.feature_names_in_)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(loaded.predict(data), model.predict(data))
+    assert loaded.get_params() == {**model.get_params(),
+                                   "hidden_layer_sizes": list(model._hidden_sizes())}
+    assert sorted(loaded.history_) == sorted(model.history_)
+    for key, values in model.history_.items():
+        np.testing.assert_array_equal(loaded.history_[key], values)  # NaN equal to NaN
+    if "validation" in case:  # the cases where a fit records NaN or infinity
+        assert not np.all(np.isfinite(loaded.history_["val_score"]))
+    assert loaded.loss_curve_ is loaded.history_["loss"]  # as a fit leaves them
+    if hasattr(model, "classes_"):
+        assert loaded.classes_.tolist() == model.classes_.tolist()
+    if hasattr(model, "feature_names_in_"):
+        assert loaded.feature_names_in_.tolist() == model.feature_names_in_.tolist()
+        assert loaded.feature_names_in_.dtype == object
+
+
+def test_a_long_history_saves_and_loads_in_little_time(tmp_path):
+    model = _long_history(_fitted("binary"))
+    start = time.perf_counter()
+    path = bn.save(model, tmp_path / "m.npz")
+    saved = time.perf_counter() - start
+    loaded = bn.load(path)
+    assert time.perf_counter() - start - saved < 2 and saved < 2  # about 0.1 s each
+    assert path.stat().st_size < 10_000_000  # 4 series of 300,000 float64
+    assert loaded.history_["loss"] == model.history_["loss"]
+
+
+def test_nan_is_refused_in_the_loss_but_kept_in_validation_series(tmp_path):
+    path = bn.save(_fitted("binary"), tmp_path / "m.npz")
+    _rewrite(path, arrays={"history__val_score": np.array([np.nan, -np.inf]),
+                           "history__val_loss": np.array([np.inf, 1.0])},
+             metadata={"history_": {"loss": 30, "val_loss": 2, "val_score": 2,
+                                    "learning_rate": 30}})
+    assert np.isnan(bn.load(path).history_["val_score"][0])
+    _rewrite(path, arrays={"history__loss": np.full(30, np.nan)})
+    with pytest.raises(ModelFileError, match="history__loss contains NaN or infinity"):
+        bn.load(path)
+
+
+def _layers(model, n):
+    model.coefs_ = model.coefs_[:1] * n
+    return model
+
+
+def _infinite_loss():
+    model = _long_history(_fitted("binary"), 3)
+    model.history_["loss"][1] = np.inf
+    return model
+
+
+def _set(model, **attributes):
+    for name, value in attributes.items():
+        setattr(model, name, value)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: _labelled(["a" * 4097, "b"]), "the class label 'aaa.* has 4097 characters; a "
+         "model file holds texts of up to 4096: shorten it"),
+        (lambda: _labelled([0, 1], feature_names=["x" * 5000, "y"]),
+         "the feature name 'xxx.* has 5000 characters"),
+        (lambda: _labelled(["a", "\ud800"]), "not valid Unicode"),
+        (lambda: _labelled([0, 1], feature_names=["x", "x\0"]),
+         r"the feature name 'x\\x00' ends with a NUL character, which a model file cannot keep"),
+        (lambda: _fitted("binary").set_params(solver="s" * 5000),
+         "hyperparameter solver holds a text of 5000 characters; a model file holds texts of "
+         "up to 4096"),
+        (lambda: _fitted("binary").set_params(alpha=float("nan")),
+         "hyperparameter alpha holds nan, which a model file cannot"),
+        (lambda: _labelled([0, 1], class_weight={0: 1, 1: 2}),
+         r"hyperparameter class_weight holds \{0: 1, 1: 2\}, which a model file cannot: it "
+         r"holds finite numbers, texts, and lists and dicts \(keyed by text\)"),
+        (lambda: _fitted("binary").set_params(hidden_layer_sizes=(9,)),
+         "cannot save this NeuralNetClassifier: hidden_layer_sizes disagrees with the weights; "
+         "was it changed since fitting"),
+        (lambda: _fitted("binary").set_params(solver="nope"),
+         "cannot save this NeuralNetClassifier: The 'solver' parameter"),
+        (lambda: _set(_fitted("binary"), coefs_=[np.full((2, 6), np.nan), np.ones((6, 1))]),
+         r"cannot save this NeuralNetClassifier: coefs_\[0\] holds NaN or infinity; did "
+         "training diverge"),
+        (lambda: _set(_fitted("regression"), intercepts_=[np.ones(3), np.ones(1)]),
+         r"intercepts_\[0\] is a float64 array of shape \(3,\), but the rest of the model "
+         r"makes it float64 of shape \(7,\)"),
+        (lambda: _set(_fitted("binary"), loss_curve_=[1.0]),
+         r"loss_curve_ differs from history_\['loss'\]"),
+        (lambda: _set(_fitted("binary"), history_={"loss": [], "../x": []}, loss_curve_=[]),
+         "history_ must hold at most 16 series named by letters, digits and _"),
+        (_infinite_loss, r"history_\['loss'\] holds NaN or infinity"),
+        (lambda: {**bn.shallow.nn_model(X.T, y.reshape(1, -1), 3, num_iterations=2),
+                  "b1": np.zeros(3)},
+         r"cannot save this parameter dictionary: b1 is a float64 array of shape \(3,\), but "
+         r"the rest of the model makes it float64 of shape \(3, 1\)"),
+        (lambda: {"W1": np.ones(3), "b1": 0, "W2": np.ones((1, 3)), "b2": 0},
+         "W1 and W2 must be non-empty matrices; save what barenet.shallow.nn_model returns"),
+        (lambda: {"W1": np.full((3, 2), np.nan), "b1": np.zeros((3, 1)), "W2": np.ones((1, 3)),
+                  "b2": np.zeros((1, 1))}, "parameter dictionary: W1 holds NaN or infinity"),
+    ],
+)
+def test_save_refuses_what_load_would_refuse(make, message, tmp_path):
+    model = make()
+    with pytest.raises(ValueError, match=message):
+        bn.save(model, tmp_path / "m.npz")
+    assert not any(tmp_path.iterdir())
+
+
+def test_save_refuses_models_beyond_the_file_limits(tmp_path, monkeypatch):
+    model = _fitted("multiclass")
+    monkeypatch.setattr(barenet.io, "MAX_LAYERS", 1)
+    with pytest.raises(ValueError, match="has 2 layers of weights; a model file holds at most 1"):
+        bn.save(model, tmp_path / "m.npz")
+    monkeypatch.undo()
+    monkeypatch.setattr(barenet.io, "MAX_MODEL_BYTES", 2**20)
+    with pytest.raises(ValueError, match="GiB as a file, more than the 0 GiB a model file may "
+                       "hold; use fewer or smaller layers"):
+        bn.save(_long_history(model, 100_000), tmp_path / "m.npz")
+    monkeypatch.undo()
+    monkeypatch.setattr(barenet.io, "_METADATA_CHARS", {1: 2**23, 2: 500})
+    with pytest.raises(ValueError, match="metadata takes [0-9]+ characters, more than the 500 "
+                       "a model file holds; its largest hyperparameter is"):
+        bn.save(model, tmp_path / "m.npz")
+    assert not any(tmp_path.iterdir())

@@ -23,7 +23,8 @@ NUMBERS = [b"0", b"-1", b"1e999", b"99999999999999999999999", b"true", b"null", 
 def _models(tmp_path):
     classifier = bn.NeuralNetClassifier((5, 3), activation=["tanh", "relu"], max_iter=20,
                                         random_state=0, n_iter_no_change=None)
-    classifier.fit(X, np.array(["no", "yes"])[y])
+    labels = np.array(["no", "yes"])[y]
+    classifier.fit(X, labels, validation_data=(X[:20], labels[:20]))  # every history series
     article = bn.shallow.nn_model(X.T, y.reshape(1, -1), 3, num_iterations=20)
     return [bn.save(classifier, tmp_path / "clf.npz").read_bytes(),
             bn.save(article, tmp_path / "article.npz").read_bytes()]
@@ -86,6 +87,16 @@ def _json_edit(name, data, rng):
     return out.getvalue()
 
 
+def _data_edit(name, data, rng):
+    """A byte of an array's data (a weight, a label, an epoch's loss) set to a telling value."""
+    start = data.index(b"\n") + 1
+    if start == len(data):
+        return _npy_header_edit(name, data, rng)
+    corrupt = bytearray(data)
+    corrupt[rng.integers(start, len(data))] = [0x00, 0xFF, 0x7F, 0xF0, 0x80][rng.integers(5)]
+    return bytes(corrupt)
+
+
 def _zip_header_edit(blob, rng):
     """A byte of a local header, a directory entry or the end record set to a telling value."""
     starts = [m.start() for m in re.finditer(rb"PK(\x03\x04|\x01\x02|\x05\x06)", blob)]
@@ -96,7 +107,7 @@ def _zip_header_edit(blob, rng):
 
 
 def _corrupt(blob, rng):
-    kind = rng.integers(8)
+    kind = rng.integers(9)
     data = bytearray(blob)
     if kind == 0:  # one bit flipped
         data[rng.integers(len(data))] ^= 1 << rng.integers(8)
@@ -112,6 +123,8 @@ def _corrupt(blob, rng):
         return _zip_header_edit(blob, rng)
     elif kind == 5:  # an array's .npy header, with the CRC mended
         return _edit_member(blob, rng, _npy_header_edit)
+    elif kind == 6:  # an array's data, with the CRC mended
+        return _edit_member(blob, rng, _data_edit)
     else:  # the metadata's JSON, with the CRC mended
         return _edit_member(blob, rng, _json_edit)
     return bytes(data)
@@ -141,5 +154,34 @@ def test_corrupted_model_files_are_refused_or_harmless(model, tmp_path):
         else:
             assert np.all(np.isfinite(result.predict_proba(X)))
             assert set(result.predict(X)) <= set(result.classes_)
+            assert np.all(np.isfinite(result.loss_curve_))
+            assert result.loss_curve_ is result.history_["loss"]
     assert refused > TRIES // 2 and loaded > 0  # the corruptions do reach both outcomes
     assert slowest < 1.0
+
+
+def test_corrupted_training_records_are_refused_or_harmless(tmp_path):
+    """Each history__ member's header and data, edited with the CRC mended."""
+    blob = _models(tmp_path)[0]
+    members = _members(blob)
+    series = [i for i, (name, _) in enumerate(members) if name.startswith("history__")]
+    assert len(series) == 4
+    rng = np.random.default_rng(20_240_602)
+    path = tmp_path / "fuzzed.npz"
+    outcomes = set()
+    for i in series:
+        for attempt in range(30):
+            edit = _npy_header_edit if attempt % 2 else _data_edit
+            edited = list(members)
+            edited[i] = members[i][0], edit(*members[i], rng)
+            path.write_bytes(_rezip(edited))
+            try:
+                result = bn.load(path)
+            except ModelFileError:
+                outcomes.add("refused")
+                continue
+            outcomes.add("loaded")
+            assert np.all(np.isfinite(result.loss_curve_))
+            assert all(len(v) <= 20 for v in result.history_.values())
+            assert np.all(np.isfinite(result.predict_proba(X)))
+    assert outcomes == {"refused", "loaded"}
