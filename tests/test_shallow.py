@@ -210,3 +210,66 @@ def test_predict_thresholds_at_one_half():
 def test_bad_input_is_refused_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# -- divergence and memory: refused with the estimators' rules ------------------------------
+
+
+def test_divergence_is_an_error_by_the_estimators_rule(flower):
+    from barenet import NeuralNetClassifier
+    from barenet.training import BLOWUP_FACTOR, DivergenceError
+
+    X, Y = flower
+    with pytest.raises(DivergenceError) as caught:
+        shallow.nn_model(X, Y, 4, num_iterations=1000, learning_rate=1e9)
+    first, last = map(float, re.search(r"from (\S+) to (\S+) \(", str(caught.value)).groups())
+    assert first == pytest.approx(np.log(2), abs=1e-3)
+    assert last > BLOWUP_FACTOR * (first + 1)  # the same test as the estimators'
+    assert "smaller learning rate" in str(caught.value)
+    # The article's network as an estimator diverges too, by the same rule.
+    clf = NeuralNetClassifier((4,), activation="tanh", solver="sgd", learning_rate_init=1e9,
+                              momentum=0, batch_size=None, alpha=0, init="small_random",
+                              random_state=2, max_iter=1000, n_iter_no_change=None)
+    with pytest.raises(DivergenceError):
+        clf.fit(X.T, Y.ravel())
+
+
+def test_the_sweep_names_the_sizes_that_diverged(flower):
+    from barenet.training import DivergenceError
+
+    X, Y = flower
+    with pytest.raises(DivergenceError, match=r"for hidden sizes 1, 4 by iteration \d+"):
+        shallow.nn_model_sweep(X, Y, (1, 4), num_iterations=300, learning_rate=1e9)
+
+
+@pytest.mark.parametrize(("learning_rate", "spike"), [(1.2, 0.1), (5.0, 0.5)])
+def test_cost_spikes_of_large_steps_are_not_divergence(learning_rate, spike):
+    # On the article's data the cost jumps now and then (steps at the edge of
+    # stability), at 5.0 even above where it started; far from divergence.
+    X, y = datasets.gaussian_quantiles()
+    X, Y = X.T, y.reshape(1, -1)
+    costs = []
+    shallow.nn_model(X, Y, 4, num_iterations=5000, learning_rate=learning_rate,
+                     callback=lambda i, p, A2: costs.append(shallow.compute_cost(A2, Y)))
+    assert max(np.diff(costs)) > spike
+    assert costs[-1] < 0.1
+
+
+def test_an_impossible_size_is_refused_before_allocating(flower, monkeypatch):
+    import tracemalloc
+
+    from barenet import _memory
+
+    monkeypatch.setattr(_memory, "available_memory", lambda: 16 * 2**30)
+    X, Y = flower
+    tracemalloc.start()
+    for call in (lambda: shallow.nn_model(X, Y, 10**9),
+                 lambda: shallow.nn_model_sweep(X, Y, (4, 10**9))):
+        with pytest.raises(_memory.MemoryEstimateError, match="use fewer hidden units"):
+            call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2**20
+    parts = shallow.training_memory(2, [3, 5], 400)
+    assert parts["parameters"] == 5 * (3 * 8 + 9 * 2) * 8  # 2 -> 8 -> 2, one network's
+    assert parts["output mask"] == 2 * 9 * 8             # outputs masked to its units

@@ -8,6 +8,7 @@ of the hidden-size sweep, so the overfitting claim can be checked.
 
 from __future__ import annotations
 
+import math
 import platform
 import sys
 import time
@@ -20,8 +21,13 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__, datasets, shallow
+from ._memory import check_memory, forward_rows, in_chunks
 from .report import Section, write_reports
 from .shallow import ARTICLE_SIZES
+
+# Grid points x hidden units one figure may evaluate: seconds of tanh.  Very
+# wide networks are drawn on a coarser grid so that drawing stays that quick.
+GRID_WORK = 4e8
 
 
 @dataclass
@@ -53,6 +59,7 @@ class DemoResult:
     sweep: list[SweepRow]
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    warning: str | None = None
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -76,9 +83,13 @@ def _predictor(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.n
 
 
 def _scores(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
-    """Probability of class 1, for a snapshot (the parameters are copied)."""
+    """Probability of class 1, for a snapshot (the parameters are copied).
+
+    Many points go through a wide network a chunk at a time.
+    """
     p = {k: v.copy() for k, v in parameters.items()}
-    return lambda X: shallow.forward_propagation(X.T, p)[0].ravel()
+    rows = forward_rows(p["W1"].shape[0] + 1, p["W1"].itemsize)
+    return lambda X: in_chunks(lambda C: shallow.forward_propagation(C.T, p)[0].ravel(), X, rows)
 
 
 def run_demo(
@@ -123,6 +134,20 @@ def run_demo(
     Returns
     -------
     DemoResult
+
+    Raises
+    ------
+    DivergenceError
+        If a network's training diverges (see :func:`barenet.shallow.nn_model`).
+    MemoryEstimateError
+        If the network or the sweep would need more memory than is available.
+
+    Notes
+    -----
+    Both are ``ValueError`` subclasses, raised before anything is written: a
+    run that fails leaves no figures behind.  A run whose cost ends above
+    where it started, without diverging, says so in a line starting with
+    "Warning:" and in the report.
     """
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import StratifiedKFold
@@ -136,11 +161,11 @@ def run_demo(
     init_seed = 2 if seed is None else seed
     fold_seed = 0 if seed is None else seed
     X, y = datasets.load(dataset, **data_kw)
+    frame_every = max(1, iterations // 40)
+    _check_memory(X.shape, hidden, sizes, iterations // frame_every + 2 if animate else 0)
     counts = np.bincount(y, minlength=2)
     echo(f"Dataset: {dataset}, {len(y)} samples, {X.shape[1]} features, "
          f"class 0: {counts[0]}, class 1: {counts[1]}")
-    files = {"data": plot.save_figure(plot.plot_dataset(X, y, title=f"Data: {dataset}"),
-                                      out / "data.png")}
 
     # The baseline: a linear model cannot separate these classes.
     with warnings.catch_warnings():
@@ -151,9 +176,6 @@ def run_demo(
     baseline_accuracy = accuracy(y, baseline.predict(X))
     echo(f"Accuracy of logistic regression: {baseline_accuracy:.1f}% "
          "(percentage of correctly labelled datapoints)")
-    files["baseline"] = plot.save_figure(
-        plot.plot_decision_boundary(baseline.predict, X, y, title="Logistic Regression"),
-        out / "baseline.png")
 
     # The article's network, printing its cost lines.
     every = max(1, iterations // 500)
@@ -162,7 +184,6 @@ def run_demo(
     Y = y.reshape(1, -1)
 
     frames: list[plot.Frame] = []
-    frame_every = max(1, iterations // 40)
 
     def record(i: int, parameters: dict, A2: np.ndarray) -> None:
         on_curve = i % every == 0 or i % 1000 == 0  # the curve, and the printed lines
@@ -180,19 +201,10 @@ def run_demo(
                               print_cost=True, callback=record)
     network_accuracy = accuracy(y, _predictor(parameters)(X))
     echo(f"Accuracy: {network_accuracy:.1f}%")
-    title = f"Decision boundary for hidden layer size {hidden}"
-    files["network"] = plot.save_figure(
-        plot.plot_decision_boundary(_predictor(parameters), X, y, title=title),
-        out / "network.png")
-    files["cost"] = plot.save_figure(
-        plot.plot_cost(costs, iterations=cost_iterations,
-                       title=f"Cost, hidden layer size {hidden}"),
-        out / "cost.png")
-    files["units"] = plot.save_figure(plot.plot_hidden_units(parameters, X, y), out / "units.png")
-    files["graph"] = plot.save_figure(plot.plot_network(parameters), out / "graph.png")
-    if animate:
-        files["animation"] = plot.write_animation(frames, X, y, out / "training.gif",
-                                                  title=title, unit="iteration")
+    warning = _cost_warning(costs[0], shallow.compute_cost(_scores(parameters)(X)[None], Y),
+                            learning_rate)
+    if warning:
+        echo(f"Warning: {warning}")
 
     # The sweep: the article's training accuracy, and held-out accuracy.
     folds = list(StratifiedKFold(cv, shuffle=True, random_state=fold_seed).split(X, y))
@@ -221,10 +233,36 @@ def run_demo(
                                            row.heldout_mean))
     for line in sweep_table(rows, cv):
         echo(line)
-    files["sweep"] = plot.save_figure(plot.plot_sweep(entries, X, y), out / "sweep.png")
+
+    # The figures, once every fit has succeeded: a run that fails writes nothing.
+    title = f"Decision boundary for hidden layer size {hidden}"
+    grid = _resolution(200, hidden)
+    if grid < 200:
+        echo(f"Drawing the network of {hidden} hidden units on a coarser grid "
+             f"({grid} x {grid} points) to keep the figures quick")
+    figures = {
+        "data": lambda: plot.plot_dataset(X, y, title=f"Data: {dataset}"),
+        "baseline": lambda: plot.plot_decision_boundary(baseline.predict, X, y,
+                                                        title="Logistic Regression"),
+        "network": lambda: plot.plot_decision_boundary(_predictor(parameters), X, y,
+                                                       title=title, resolution=grid),
+        "cost": lambda: plot.plot_cost(costs, iterations=cost_iterations,
+                                       title=f"Cost, hidden layer size {hidden}"),
+        "units": lambda: plot.plot_hidden_units(parameters, X, y,
+                                                resolution=_resolution(60, hidden)),
+        "graph": lambda: plot.plot_network(parameters),
+        "sweep": lambda: plot.plot_sweep(entries, X, y,
+                                         resolution=_resolution(200, sum(sizes))),
+    }
+    files = {name: plot.save_figure(make(), out / f"{name}.png")
+             for name, make in figures.items()}
+    if animate:
+        files["animation"] = plot.write_animation(
+            frames, X, y, out / "training.gif", title=title, unit="iteration",
+            resolution=_resolution(80, hidden * len(frames)))
 
     result = DemoResult(dataset, len(y), baseline_accuracy, network_accuracy,
-                        cost_iterations, costs, rows, files)
+                        cost_iterations, costs, rows, files, warning=warning)
     settings = {"dataset": dataset, "hidden": hidden, "iterations": iterations,
                 "learning_rate": learning_rate, "seed": seed, "cv": cv,
                 "data seed": data_kw.get("random_state", "dataset default"),
@@ -234,6 +272,43 @@ def run_demo(
                                _sections(result, settings), out))
     echo(f"Wrote {len(files)} files to {out}/ in {result.seconds:.1f} s")
     return result
+
+
+def _check_memory(shape: tuple[int, int], hidden: int, sizes: Sequence[int],
+                  snapshots: int) -> None:
+    """Refuse, before anything is trained or written, a network or a sweep
+    too large for the memory available (with ``snapshots`` copies of the
+    network's parameters kept for the animation)."""
+    m, n_x = shape
+    need = shallow.training_memory(n_x, [hidden], m)
+    if snapshots:
+        need["animation snapshots"] = snapshots * ((n_x + 2) * hidden + 1) * 8
+    check_memory(need, f"training the network of {hidden} hidden units",
+                 "use a smaller --hidden" + (" or leave out --animate" if snapshots else ""))
+    check_memory(shallow.training_memory(n_x, sizes, m),
+                 f"the sweep over {sum(sizes)} hidden units in all",
+                 "use fewer or smaller --sizes")
+
+
+def _resolution(default: int, units: int) -> int:
+    """Grid points per axis for a figure that evaluates ``units`` hidden units
+    at every point: ``default``, or fewer (at least 20) to stay within
+    :data:`GRID_WORK`."""
+    return int(min(default, max(20, math.sqrt(GRID_WORK / units))))
+
+
+def _cost_warning(first: float, last: float, learning_rate: float) -> str | None:
+    """A line for a run that ended with a higher cost than it started with.
+
+    Not divergence (that is an error, see :func:`barenet.shallow.nn_model`):
+    the loss stayed bounded, but training made the network worse.  Only where
+    the cost ends counts: large steps (the article's α = 1.2 among them) make
+    it spike on the way down.
+    """
+    if last <= first:
+        return None
+    return (f"the cost rose from {first:.4g} to {last:.4g} over training: at learning rate "
+            f"{learning_rate:g} the network did not learn; use a smaller --learning-rate")
 
 
 def _check_options(hidden: int, iterations: int, learning_rate: float,
@@ -294,7 +369,8 @@ def _sections(result: DemoResult, settings: dict) -> list[Section]:
                 f"{sklearn.__version__}, matplotlib {matplotlib.__version__}, Python "
                 f"{sys.version.split()[0]} ({platform.system()})")
     network = [("code", "\n".join(cost_lines)),
-               ("p", f"Training accuracy **{result.network_accuracy:.1f}%**."),
+               ("p", f"Training accuracy **{result.network_accuracy:.1f}%**."
+                     + (f" **Warning:** {result.warning}." if result.warning else "")),
                ("figure", f["network"], "decision boundary"), ("figure", f["cost"], "cost")]
     if "animation" in f:
         network.append(("figure", f["animation"], "training animation"))

@@ -27,6 +27,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._memory import (
+    check_memory,
+    fit_memory,
+    forward_rows,
+    memory_errors_explained,
+    n_parameters,
+)
 from .engine.activations import ACTIVATIONS, Activation, get_activation, sigmoid
 from .engine.initializers import INITIALIZERS, initialize, mlp_uniform
 from .engine.losses import OUTPUTS, log_sigmoid, log_softmax, softmax
@@ -241,6 +248,54 @@ class _BaseNeuralNet(BaseEstimator):
         X = _validate(self, X, reset=False, dtype=self._dtype())
         return self._network().logits(X)
 
+    # -- memory -------------------------------------------------------------------
+    def _fit_memory(self, X: Any, n_outputs: int, settings: Settings, dtype: type, first: bool,
+                    streamed: bool, validated: bool, incremental: bool) -> dict[str, int]:
+        """Bytes this fit will need, by part (see :func:`barenet._memory.fit_memory`)."""
+        n_samples, n_features = X.shape
+        if first:
+            hidden = self._hidden_sizes()
+            in_place = all(g.slope_from_output for g in self._hidden_activations(len(hidden)))
+        else:  # (warm start: the fitted network's sizes)
+            hidden = [W.shape[1] for W in self.coefs_[:-1]]
+            in_place = all(g.slope_from_output for g in self._hidden)
+        sizes = [n_features, *hidden, n_outputs]
+        s = np.dtype(dtype).itemsize
+        parts = fit_memory(sizes, n_samples, settings.batch_size, self.solver, s,
+                           in_place=in_place)
+        if streamed:  # blocks read and shuffled
+            parts["data"] = 2 * STREAM_BLOCK_BATCHES * settings.batch_size * (
+                n_features + n_outputs) * s
+        split = self.early_stopping and not (validated or incremental or self.solver == "lbfgs")
+        if validated or split:
+            # Scoring goes through chunks in a workspace with room for a gradient.
+            units = sum(sizes[1:])
+            held_out = (forward_rows(units, s, 4096) * 4 * units + n_parameters(sizes)) * s
+            if self.early_stopping:
+                held_out += n_parameters(sizes) * s  # the best weights
+            if split:
+                held_out += n_samples * (n_features + n_outputs) * s  # the split's copies
+            parts["held-out data"] = held_out
+        return parts
+
+    def _memory_advice(self, parts: dict[str, int], dtype: type) -> str:
+        """What to change when ``parts`` do not fit, biggest part first."""
+        options = {
+            "activations": ("solver='adam' with a batch_size instead of 'lbfgs' (L-BFGS "
+                            "computes on all the samples at once)" if self.solver == "lbfgs"
+                            else "a smaller batch_size"),
+            "L-BFGS": "solver='adam' instead of 'lbfgs' (L-BFGS keeps about 40 copies of "
+                      "the weights)",
+            "held-out data": "validation_data instead of early stopping's held-out fraction",
+        }
+        advice = ["fewer or smaller hidden layers"]
+        advice += [options[p] for p in sorted(parts, key=parts.get, reverse=True)
+                   if p in options and parts[p] >= sum(parts.values()) / 4]
+        # (L-BFGS works in float64 whatever the model's dtype.)
+        if dtype == np.float64 and parts.get("L-BFGS", 0) < sum(parts.values()) / 2:
+            advice.append("dtype='float32' (half the memory of weights and activations)")
+        return "use " + ", ".join(advice[:-1]) + " or " + advice[-1]
+
     # -- fitting ------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, validation_data, incremental, classes=None):
         self._validate_params()
@@ -260,56 +315,62 @@ class _BaseNeuralNet(BaseEstimator):
             Y = self._encode_targets(y, first, classes)
         sw = self._sample_weight(y, sample_weight, X, incremental)
         n_outputs = self._encode(y[:1]).shape[1]
-        if first:
-            self._random_state = check_random_state(self.random_state)
-            net = self._new_network(X.shape[1], n_outputs, dtype)
-            self.n_iter_, self.t_ = 0, 0
-            self._optimizer = None
-        else:
-            net = self._network()
-            if net.coefs[-1].shape[1] != n_outputs:
-                raise ValueError(
-                    f"y has {n_outputs} outputs but the model was fitted with "
-                    f"{net.coefs[-1].shape[1]}; fit a new model (warm_start=False)"
-                )
-        self._hidden = net.hidden
-        self.n_layers_ = len(net.coefs) + 1
-        self.n_outputs_ = n_outputs
-        self.out_activation_ = OUT_ACTIVATION[self._output_name]
         settings = self._settings(X.shape[0])
-        validation = None
-        if validation_data is not None:
-            Xv, yv = validation_data
-            Xv, yv = _validate(self, Xv, yv, reset=False, dtype=dtype, multi_output=True,
-                                   y_numeric=isinstance(self, RegressorMixin))
-            validation = self._validation(Xv, self._encode_targets(yv, False))
-        elif self.early_stopping and not incremental and self.solver != "lbfgs":
-            # (L-BFGS does not stop early: holding data out would only waste it.)
-            if streamed:
-                raise ValueError("early stopping on data larger than memory needs "
-                                 "validation_data=(X_val, y_val): a held-out fraction "
-                                 "would be copied")
-            X, Y, sw, validation = self._split(X, y, Y, sw)
-        on_epoch, finish = self._epoch_callbacks(net, settings)
-        try:
-            if self.solver == "lbfgs":
-                if streamed:
-                    raise ValueError("solver='lbfgs' needs all the data in memory; use "
-                                     "'sgd' or 'adam' to stream it in mini-batches")
-                result = train_lbfgs(net, X, Y, sw, settings, validation=validation,
-                                     on_epoch=on_epoch)
+        need = self._fit_memory(X, n_outputs, settings, dtype, first, streamed,
+                                validation_data is not None, incremental)
+        advice = self._memory_advice(need, dtype)
+        check_memory(need, "training this network", advice)
+        # (A MemoryError the estimate did not foresee is reported with it, as one.)
+        with memory_errors_explained(need, "training this network", advice):
+            if first:
+                self._random_state = check_random_state(self.random_state)
+                net = self._new_network(X.shape[1], n_outputs, dtype)
+                self.n_iter_, self.t_ = 0, 0
+                self._optimizer = None
             else:
-                optimizer = self._optimizer if incremental else None
-                result = train_stochastic(
-                    net, X, Y, sw, settings, self._random_state, optimizer=optimizer,
-                    validation=validation, epochs=1 if incremental else None,
-                    on_epoch=on_epoch, samples_seen=self.t_,
-                    block=STREAM_BLOCK_BATCHES * settings.batch_size if streamed else None,
-                    encode=self._encode if streamed else None)
-                self._optimizer = result["optimizer"]
-        finally:
-            finish()
-            self.coefs_, self.intercepts_ = net.coefs, net.intercepts
+                net = self._network()
+                if net.coefs[-1].shape[1] != n_outputs:
+                    raise ValueError(
+                        f"y has {n_outputs} outputs but the model was fitted with "
+                        f"{net.coefs[-1].shape[1]}; fit a new model (warm_start=False)"
+                    )
+            self._hidden = net.hidden
+            self.n_layers_ = len(net.coefs) + 1
+            self.n_outputs_ = n_outputs
+            self.out_activation_ = OUT_ACTIVATION[self._output_name]
+            validation = None
+            if validation_data is not None:
+                Xv, yv = validation_data
+                Xv, yv = _validate(self, Xv, yv, reset=False, dtype=dtype, multi_output=True,
+                                       y_numeric=isinstance(self, RegressorMixin))
+                validation = self._validation(Xv, self._encode_targets(yv, False))
+            elif self.early_stopping and not incremental and self.solver != "lbfgs":
+                # (L-BFGS does not stop early: holding data out would only waste it.)
+                if streamed:
+                    raise ValueError("early stopping on data larger than memory needs "
+                                     "validation_data=(X_val, y_val): a held-out fraction "
+                                     "would be copied")
+                X, Y, sw, validation = self._split(X, y, Y, sw)
+            on_epoch, finish = self._epoch_callbacks(net, settings)
+            try:
+                if self.solver == "lbfgs":
+                    if streamed:
+                        raise ValueError("solver='lbfgs' needs all the data in memory; use "
+                                         "'sgd' or 'adam' to stream it in mini-batches")
+                    result = train_lbfgs(net, X, Y, sw, settings, validation=validation,
+                                         on_epoch=on_epoch)
+                else:
+                    optimizer = self._optimizer if incremental else None
+                    result = train_stochastic(
+                        net, X, Y, sw, settings, self._random_state, optimizer=optimizer,
+                        validation=validation, epochs=1 if incremental else None,
+                        on_epoch=on_epoch, samples_seen=self.t_,
+                        block=STREAM_BLOCK_BATCHES * settings.batch_size if streamed else None,
+                        encode=self._encode if streamed else None)
+                    self._optimizer = result["optimizer"]
+            finally:
+                finish()
+                self.coefs_, self.intercepts_ = net.coefs, net.intercepts
         history = result["history"]
         if incremental and hasattr(self, "history_"):
             for key, values in history.as_dict().items():
@@ -423,6 +484,15 @@ class _BaseNeuralNet(BaseEstimator):
         Returns
         -------
         self
+
+        Raises
+        ------
+        MemoryEstimateError
+            Before anything is allocated, if the fit would need more memory
+            than is available (a ``ValueError``; the message gives the
+            estimate, by part, and what to change).
+        DivergenceError
+            If the loss blows up: the learning rate is too large.
         """
         return self._fit(X, y, sample_weight, validation_data, incremental=False)
 
@@ -638,6 +708,15 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         Returns
         -------
         self
+
+        Raises
+        ------
+        MemoryEstimateError
+            Before anything is allocated, if the fit would need more memory
+            than is available (a ``ValueError``; the message gives the
+            estimate, by part, and what to change).
+        DivergenceError
+            If the loss blows up: the learning rate is too large.
         """
         return self._fit(X, y, sample_weight, validation_data, incremental=False)
 

@@ -41,12 +41,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ._memory import check_memory, fit_memory, forward_rows, in_chunks
 from .engine.activations import ACTIVATIONS, Activation, sigmoid, tanh_derivative, tanh_from_exp
 from .engine.folded import FoldedNetwork
 from .engine.initializers import small_random
-from .engine.losses import binary_log_loss, output_delta
+from .engine.losses import binary_log_loss, binary_log_loss_from_logits, output_delta
 from .engine.network import backward, forward
 from .engine.optimizers import gradient_descent_step
+from .training import DivergenceError, blew_up
 
 Array = np.ndarray
 Parameters = dict[str, Array]
@@ -57,6 +59,9 @@ _NAMES = ("W1", "b1", "W2", "b2")
 ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
 # tanh through one exponential: the batched sweep's hidden layer (see nn_model_sweep).
 _TANH_FROM_EXP = Activation("tanh", tanh_from_exp, tanh_derivative, True, True)
+# Training looks for divergence this often (in iterations) and at the end: the
+# loss from the logits costs a quarter of an iteration of the article's network.
+DIVERGENCE_CHECK_EVERY = 100
 
 
 def _check_X(X: Array) -> Array:
@@ -294,9 +299,24 @@ def nn_model(
     -------
     dict
         The trained ``W1, b1, W2, b2``.
+
+    Raises
+    ------
+    DivergenceError
+        If training diverges: the loss (computed from the output's
+        pre-activations, so that it is exact however saturated the sigmoid)
+        becomes non-finite or grows past ``BLOWUP_FACTOR`` times its first
+        value plus one, the test :class:`~barenet.NeuralNetClassifier` uses.
+        The article's α = 1.2 makes the cost spike now and then; that stays
+        far below this.
+    MemoryEstimateError
+        If training would need more memory than is available (see
+        :func:`training_memory`); nothing is allocated then.
     """
     X, Y = _check_XY(X, Y)
     _check_training(num_iterations, learning_rate)
+    _check_sizes([n_h], "n_h must be a positive integer")
+    _check_memory(X.shape[0], [n_h], X.shape[1])
     n_x, n_h, n_y = layer_sizes(X, Y, n_h)
     parameters = initialize_parameters(n_x, n_h, n_y, seed)
     (trained,) = _gradient_descent(X, Y, [parameters], num_iterations, learning_rate,
@@ -337,6 +357,14 @@ def nn_model_sweep(
         The trained ``W1, b1, W2, b2`` of each network, in the order of
         ``hidden_sizes``.
 
+    Raises
+    ------
+    DivergenceError
+        If any of the networks diverges, as in :func:`nn_model`; the message
+        names their hidden sizes.
+    MemoryEstimateError
+        If training would need more memory than is available.
+
     Notes
     -----
     The results equal those of :func:`nn_model` up to rounding: the sums
@@ -361,14 +389,58 @@ def nn_model_sweep(
     sizes = list(hidden_sizes)
     if not sizes:
         raise ValueError("hidden_sizes is empty; pass at least one hidden size, e.g. (4,)")
-    bad = [n for n in sizes if not isinstance(n, int | np.integer) or n < 1]
-    if bad:
-        raise ValueError(f"hidden_sizes must be positive integers, got {bad[0]!r}")
+    _check_sizes(sizes, "hidden_sizes must be positive integers")
+    _check_memory(X.shape[0], sizes, X.shape[1])
     initial = [initialize_parameters(X.shape[0], int(n_h), 1, seed) for n_h in sizes]
     # NOTE: 85 units of tanh (the article's sizes) are most of the work, and
     # float64 tanh costs about three exps on common CPUs: the batched pass
     # computes it through one exp, equal to np.tanh within a few units of eps.
     return _gradient_descent(X, Y, initial, num_iterations, learning_rate, _TANH_FROM_EXP)
+
+
+def training_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> dict[str, int]:
+    """Bytes needed to train shallow networks of these hidden sizes together, by part.
+
+    What :func:`nn_model_sweep` needs (:func:`nn_model` for one size) on ``m``
+    samples of ``n_x`` features: :func:`barenet._memory.fit_memory` for the
+    batched network ``n_x -> sum(hidden_sizes) -> len(hidden_sizes)``,
+    trained by full-batch gradient descent in float64, plus the mask of its
+    block-structured output layer when there are several sizes.
+
+    Parameters
+    ----------
+    n_x : int
+    hidden_sizes : sequence of int
+    m : int
+
+    Returns
+    -------
+    dict
+        Bytes per part.
+
+    Examples
+    --------
+    >>> sum(training_memory(2, [4], 200).values()) < 2**20
+    True
+    """
+    H, S = int(sum(hidden_sizes)), len(hidden_sizes)
+    parts = fit_memory([n_x, H, S], m, m, "gd", 8)
+    if S > 1:
+        parts["output mask"] = S * (H + 1) * 8
+    return parts
+
+
+def _check_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> None:
+    what = (f"training a network of {hidden_sizes[0]} hidden units" if len(hidden_sizes) == 1
+            else f"training networks of {sum(hidden_sizes)} hidden units in all")
+    check_memory(training_memory(n_x, hidden_sizes, m), f"{what} on {m} samples",
+                 "use fewer hidden units")
+
+
+def _check_sizes(sizes: Sequence[int], rule: str) -> None:
+    bad = [n for n in sizes if not isinstance(n, int | np.integer) or n < 1]
+    if bad:
+        raise ValueError(f"{rule}, got {bad[0]!r}")
 
 
 def _check_training(num_iterations: int, learning_rate: float) -> None:
@@ -441,16 +513,51 @@ def _gradient_descent(
     if S > 1:
         net.mask = connected
     theta, step, Y_T = net.theta, net.step, Y.T
+    first = None
 
-    for i in range(num_iterations):
-        A2 = net.forward(m)                        # A1 = tanh(W1 X + b1), A2 = sigmoid(W2 A1 + b2)
-        if callback is not None:
-            callback(i, _unpack(W1, W2, starts, ends)[0], A2.copy())
-        if print_cost and i % 1000 == 0:
-            print(f"Cost after iteration {i}: {compute_cost(A2, Y):f}")
-        net.backward(Y_T, scale=learning_rate)     # step = alpha dtheta, all layers
-        theta -= step                              # theta <- theta - alpha dtheta
+    # NOTE: a diverging run overflows in the activations; that shows in the
+    # loss, checked below, not as a warning per operation.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(num_iterations):
+            A2 = net.forward(m)                    # A1 = tanh(W1 X + b1), A2 = sigmoid(W2 A1 + b2)
+            if i % DIVERGENCE_CHECK_EVERY == 0:
+                first = _check_divergence(net.Z, Y_T, first, i, learning_rate, sizes)
+            if callback is not None:
+                callback(i, _unpack(W1, W2, starts, ends)[0], A2.copy())
+            if print_cost and i % 1000 == 0:
+                print(f"Cost after iteration {i}: {compute_cost(A2, Y):f}")
+            net.backward(Y_T, scale=learning_rate)  # step = alpha dtheta, all layers
+            theta -= step                          # theta <- theta - alpha dtheta
+        net.forward(m)                             # the trained networks' loss
+        _check_divergence(net.Z, Y_T, first, num_iterations, learning_rate, sizes)
     return _unpack(W1, W2, starts, ends)
+
+
+def _check_divergence(Z: Array, Y_T: Array, first: Array | None, i: int,
+                      learning_rate: float, sizes: Sequence[int]) -> Array:
+    """Raise :class:`~barenet.training.DivergenceError` if any network's loss blew up.
+
+    ``Z`` holds the output pre-activations ``(n_networks, m)`` at iteration
+    ``i``; each network's loss is computed from its row, exactly however far
+    the sigmoid saturates (the article's cost from ``A2`` stops growing once
+    ``A2`` rounds to 0 or 1), and compared with its ``first`` loss by
+    :func:`~barenet.training.blew_up`.  Returns the losses (the first ones
+    when ``first`` is None).
+    """
+    losses = np.array([binary_log_loss_from_logits(Y_T, z.reshape(-1, 1)) for z in Z])
+    if first is None:
+        return losses
+    bad = [k for k, (loss, start) in enumerate(zip(losses, first, strict=True))
+           if blew_up(loss, start)]
+    if bad:
+        k = bad[0]
+        which = ("" if len(sizes) == 1 else
+                 f" for hidden size{'s' if len(bad) > 1 else ''} "
+                 + ", ".join(str(sizes[b]) for b in bad))
+        raise DivergenceError(
+            f"training diverged{which} by iteration {i}: the loss went from {first[k]:.4g} "
+            f"to {losses[k]:.4g} (learning rate {learning_rate:g}); use a smaller learning rate")
+    return first
 
 
 def _unpack(W1: Array, W2: Array, starts: Array, ends: Array) -> list[Parameters]:
@@ -474,6 +581,14 @@ def predict(parameters: Parameters, X: Array) -> Array:
     Returns
     -------
     ndarray of shape (1, m), int
+
+    Notes
+    -----
+    Many samples through a wide network go a chunk of columns at a time, so
+    the memory needed does not grow with ``m``.
     """
-    A2, _ = forward_propagation(X, parameters)
-    return (A2 > 0.5).astype(int)
+    X = _check_X(X)
+    _check_parameters(parameters, X.shape[0])
+    units = parameters["W1"].shape[0] + parameters["W2"].shape[0]
+    return in_chunks(lambda C: (forward_propagation(C, parameters)[0] > 0.5).astype(int),
+                     X, forward_rows(units, 8), axis=1)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ._memory import forward_rows
 from .engine.activations import Activation, identity_derivative
 from .engine.folded import FoldedNetwork
 from .engine.losses import Output, output_delta
@@ -39,6 +40,13 @@ class DivergenceError(ValueError):
 # A loss this many times above the first batch's (plus one, for losses near zero)
 # only comes from steps that overshoot further each time.
 BLOWUP_FACTOR = 1e6
+
+
+def blew_up(loss: float, first_loss: float) -> bool:
+    """Whether ``loss`` says training diverged: it is not finite, or it exceeds
+    ``BLOWUP_FACTOR * (first_loss + 1)``, ``first_loss`` being the loss before the
+    first step.  The one test of divergence, for every training loop."""
+    return not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1))
 
 
 @dataclass
@@ -84,13 +92,18 @@ class Network:
         """``[n_features, n_hidden_1, ..., n_outputs]``."""
         return [self.coefs[0].shape[0], *(W.shape[1] for W in self.coefs)]
 
-    def logits(self, X: Array, chunk: int = 4096) -> Array:
+    def logits(self, X: Array, chunk: int | None = None) -> Array:
         """Output pre-activations ``Z`` of shape ``(n_samples, n_outputs)``.
 
         Large inputs go through in chunks of ``chunk`` rows computed in one
         reused :class:`~barenet.engine.network.Workspace`, which keeps the
-        intermediate arrays small enough to stay in the CPU's cache.
+        intermediate arrays small enough to stay in the CPU's cache.  By
+        default a chunk is at most 4096 rows, fewer for wide networks (see
+        :func:`barenet._memory.forward_rows`): the memory a prediction needs
+        does not grow with the number of points.
         """
+        if chunk is None:
+            chunk = forward_rows(sum(self.layer_sizes[1:]), self.coefs[-1].dtype.itemsize, 4096)
         acts = self.activations
         if X.shape[0] <= chunk:
             return forward(X, self.coefs, self.intercepts, acts)[0][-1]
@@ -435,7 +448,7 @@ def train_stochastic(
                     first_loss = loss if first_loss is None else first_loss
                     # NOTE: a step to non-finite weights shows in the next loss;
                     # that check rolls back past it (the end of the fit checks too).
-                    if not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1)):
+                    if blew_up(loss, first_loss):
                         roll_back()  # the weights before the step that blew up
                         raise _Diverged(loss)
                     if folded is not None:

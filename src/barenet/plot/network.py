@@ -9,6 +9,7 @@ from matplotlib import colormaps
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from .._memory import forward_rows
 from ..engine.activations import ACTIVATIONS
 from ..engine.losses import OUTPUTS
 from ..engine.network import forward
@@ -66,17 +67,18 @@ def plot_hidden_units(model: Any, X: Any, y: Any, *, margin: float = 1.0,
         raise ValueError(f"unit maps need a 2-feature model; this one has "
                          f"{net.coefs[0].shape[0]} features")
     xx, yy, grid = _grid(X, margin, resolution)
-    _, As = forward(grid.astype(net.coefs[0].dtype), net.coefs, net.intercepts,
-                    net.activations)
-    rows = [(f"layer {i + 1}", A, net.hidden[i].name) for i, A in enumerate(As[1:-1])]
+    maps = _unit_maps(net, grid)
+    units = [W.shape[1] for W in net.coefs]
+    rows = [(f"layer {i + 1}", A, net.hidden[i].name) for i, A in enumerate(maps[:-1])]
     output = {"binary": "sigmoid", "multilabel": "sigmoid", "multiclass": "softmax"}
-    rows.append(("output", As[-1], output.get(net.output.name, "identity")))
-    widths = [min(A.shape[1], MAX_UNITS_SHOWN) for _, A, _ in rows]
+    rows.append(("output", maps[-1], output.get(net.output.name, "identity")))
+    widths = [A.shape[1] for _, A, _ in rows]
     ncols = ncols or max(widths)
     fig = Figure(figsize=(1.6 * ncols + 0.6, 1.7 * len(rows) + 0.4), layout="constrained")
     axes = fig.subplots(len(rows), ncols, squeeze=False)
     _, codes, norm = _class_codes(y)
-    for r, ((label, A, activation), width) in enumerate(zip(rows, widths, strict=True)):
+    for r, ((label, A, activation), width, n) in enumerate(zip(rows, widths, units,
+                                                               strict=True)):
         for c in range(ncols):
             ax = axes[r, c]
             ax.set_xticks([])
@@ -94,14 +96,31 @@ def plot_hidden_units(model: Any, X: Any, y: Any, *, margin: float = 1.0,
                       cmap=WEIGHT_CMAP, norm=scale, aspect="auto")
             ax.scatter(X[:, 0], X[:, 1], c=codes, cmap=CMAP, norm=norm, s=4, alpha=0.5,
                        linewidths=0)
-            ax.set_title(f"{label} · {c + 1}" if label != "output" or A.shape[1] > 1
+            ax.set_title(f"{label} · {c + 1}" if label != "output" or n > 1
                          else "output", fontsize=8)
-        if A.shape[1] > width:
-            axes[r, width - 1].set_title(f"{label} · {width} (of {A.shape[1]})", fontsize=8)
+        if n > width:
+            axes[r, width - 1].set_title(f"{label} · {width} (of {n})", fontsize=8)
         axes[r, 0].set_ylabel(activation, fontsize=8)
     fig.suptitle("What each unit computes over the input plane (blue high, red low)",
                  fontsize=10)
     return fig
+
+
+def _unit_maps(net: Network, grid: np.ndarray) -> list[np.ndarray]:
+    """Each layer's first :data:`MAX_UNITS_SHOWN` activations over the grid's points.
+
+    The points go through in chunks, keeping only the units shown, so a
+    network of any width needs no more memory than a chunk.
+    """
+    dtype = net.coefs[0].dtype
+    maps = [np.empty((len(grid), min(W.shape[1], MAX_UNITS_SHOWN)), dtype) for W in net.coefs]
+    step = forward_rows(sum(W.shape[1] for W in net.coefs), dtype.itemsize)
+    for start in range(0, len(grid), step):
+        _, As = forward(grid[start:start + step].astype(dtype), net.coefs, net.intercepts,
+                        net.activations)
+        for M, A in zip(maps, As[1:], strict=True):
+            M[start:start + step] = A[:, :M.shape[1]]
+    return maps
 
 
 def plot_network(model: Any, *, feature_names: list[str] | None = None) -> Figure:
