@@ -273,3 +273,16 @@ def test_an_impossible_size_is_refused_before_allocating(flower, monkeypatch):
     parts = shallow.training_memory(2, [3, 5], 400)
     assert parts["parameters"] == 5 * (3 * 8 + 9 * 2) * 8  # 2 -> 8 -> 2, one network's
     assert parts["output mask"] == 2 * 9 * 8             # outputs masked to its units
+
+
+def test_predict_proba_is_the_forward_pass_in_chunks(monkeypatch):
+    from barenet import _memory
+
+    X, y = datasets.gaussian_quantiles()
+    parameters = shallow.nn_model(X.T, y.reshape(1, -1), 5, num_iterations=50)
+    whole = shallow.forward_propagation(X.T, parameters)[0]
+    # Chunks of 7 columns: the same numbers, and predict thresholds them at 0.5.
+    monkeypatch.setattr(shallow, "forward_rows", lambda units, itemsize: 7)
+    np.testing.assert_array_equal(shallow.predict_proba(parameters, X.T), whole)
+    np.testing.assert_array_equal(shallow.predict(parameters, X.T), (whole > 0.5).astype(int))
+    assert _memory.forward_rows(10**6, 8) < 200  # a million units: chunks of few columns

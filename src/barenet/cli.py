@@ -335,7 +335,7 @@ def _run_predict(args: argparse.Namespace) -> int:
         header, columns = ["prediction"], [shallow.predict(model, table.X.T).ravel()]
         if args.proba:
             header.append("probability")
-            columns.append(shallow.forward_propagation(table.X.T, model)[0].ravel())
+            columns.append(shallow.predict_proba(model, table.X.T).ravel())
     else:
         names = getattr(model, "feature_names_in_", None)
         table = read_csv(args.data, features=None if names is None else list(names))

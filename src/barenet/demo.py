@@ -21,7 +21,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__, datasets, shallow
-from ._memory import check_memory, forward_rows, in_chunks
+from ._memory import check_memory
 from .report import Section, write_reports
 from .shallow import ARTICLE_SIZES
 
@@ -83,13 +83,9 @@ def _predictor(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.n
 
 
 def _scores(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
-    """Probability of class 1, for a snapshot (the parameters are copied).
-
-    Many points go through a wide network a chunk at a time.
-    """
+    """Probability of class 1, for a snapshot (the parameters are copied)."""
     p = {k: v.copy() for k, v in parameters.items()}
-    rows = forward_rows(p["W1"].shape[0] + 1, p["W1"].itemsize)
-    return lambda X: in_chunks(lambda C: shallow.forward_propagation(C.T, p)[0].ravel(), X, rows)
+    return lambda X: shallow.predict_proba(p, X.T).ravel()
 
 
 def run_demo(

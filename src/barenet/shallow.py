@@ -570,6 +570,30 @@ def _unpack(W1: Array, W2: Array, starts: Array, ends: Array) -> list[Parameters
     ]
 
 
+def predict_proba(parameters: Parameters, X: Array) -> Array:
+    """Probability of class 1, ``A2``, without the cache.
+
+    Parameters
+    ----------
+    parameters : dict
+    X : ndarray of shape (n_x, m)
+
+    Returns
+    -------
+    ndarray of shape (1, m)
+
+    Notes
+    -----
+    Many samples through a wide network go a chunk of columns at a time, so
+    the memory needed does not grow with ``m``.
+    """
+    X = _check_X(X)
+    _check_parameters(parameters, X.shape[0])
+    units = parameters["W1"].shape[0] + parameters["W2"].shape[0]
+    return in_chunks(lambda C: forward_propagation(C, parameters)[0], X,
+                     forward_rows(units, 8), axis=1)
+
+
 def predict(parameters: Parameters, X: Array) -> Array:
     """Class predictions: 1 where ``A2 > 0.5``, else 0.
 
@@ -581,14 +605,5 @@ def predict(parameters: Parameters, X: Array) -> Array:
     Returns
     -------
     ndarray of shape (1, m), int
-
-    Notes
-    -----
-    Many samples through a wide network go a chunk of columns at a time, so
-    the memory needed does not grow with ``m``.
     """
-    X = _check_X(X)
-    _check_parameters(parameters, X.shape[0])
-    units = parameters["W1"].shape[0] + parameters["W2"].shape[0]
-    return in_chunks(lambda C: (forward_propagation(C, parameters)[0] > 0.5).astype(int),
-                     X, forward_rows(units, 8), axis=1)
+    return (predict_proba(parameters, X) > 0.5).astype(int)
