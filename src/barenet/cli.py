@@ -183,39 +183,11 @@ def _run_train(args: argparse.Namespace) -> int:
     import numpy as np
     from sklearn.model_selection import train_test_split
 
-    from . import datasets
-    from ._files import check_not_input, check_writable
     from .estimators import NeuralNetClassifier, NeuralNetRegressor
     from .io import save
-    from .tabular import read_csv
 
     on_disk = args.data.endswith(".npy")
-    if on_disk:
-        # A .npy pair: features and labels, memory-mapped, streamed while training.
-        if args.target is None or not args.target.endswith(".npy"):
-            raise ValueError("with features in a .npy file, --target must name the labels' "
-                             ".npy file")
-        check_not_input([args.out], [args.data, args.target], f"--out {args.out}")
-        check_writable(args.out)
-        X, y = _load_npy(args.data, 2), _load_npy(args.target, 1)
-        names = [f"x{i + 1}" for i in range(X.shape[1])]
-    elif Path(args.data).is_dir():
-        raise ValueError(f"{args.data} is a folder; give a CSV file, a .npy file or a "
-                         f"built-in dataset name ({', '.join(datasets.names())})")
-    elif Path(args.data).is_file():
-        if args.target is None:
-            raise ValueError("--target COL is required with a CSV file: name the label column")
-        check_not_input([args.out], [args.data], f"--out {args.out}")
-        check_writable(args.out)
-        table = read_csv(args.data, target=args.target)
-        X, y, names = table.X, table.y, table.feature_names
-    elif args.data in datasets.names():
-        check_writable(args.out)
-        X, y = datasets.load(args.data)
-        names = [f"x{i + 1}" for i in range(X.shape[1])]
-    else:
-        raise ValueError(f"no file {args.data!r}, and no built-in dataset of that name "
-                         f"({', '.join(datasets.names())})")
+    X, y, names = _train_data(args)
     if not 0 < args.test_size < 1:
         raise ValueError(f"--test-size must be between 0 and 1, got {args.test_size}")
     classify = args.task == "classification"
@@ -269,6 +241,43 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 SCORE_ROWS = 1_000_000
+
+
+def _train_data(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
+    """Features, labels and feature names of ``barenet train``'s DATA, read once
+    ``--out`` is known to be writable and none of the inputs."""
+    from . import datasets
+    from ._files import check_not_input, check_writable
+    from .tabular import read_csv
+
+    if args.data.endswith(".npy"):
+        # A .npy pair: features and labels, memory-mapped, streamed while training.
+        if args.target is None or not args.target.endswith(".npy"):
+            raise ValueError("with features in a .npy file, --target must name the labels' "
+                             ".npy file")
+        inputs = [args.data, args.target]
+    elif Path(args.data).is_dir():
+        raise ValueError(f"{args.data} is a folder; give a CSV file, a .npy file or a "
+                         f"built-in dataset name ({', '.join(datasets.names())})")
+    elif Path(args.data).is_file():
+        if args.target is None:
+            raise ValueError("--target COL is required with a CSV file: name the label column")
+        inputs = [args.data]
+    elif args.data in datasets.names():
+        inputs = []
+    else:
+        raise ValueError(f"no file {args.data!r}, and no built-in dataset of that name "
+                         f"({', '.join(datasets.names())})")
+    check_not_input([args.out], inputs, f"--out {args.out}")
+    check_writable(args.out)
+    if len(inputs) == 1:
+        table = read_csv(args.data, target=args.target)
+        return table.X, table.y, table.feature_names
+    if inputs:
+        X, y = _load_npy(args.data, 2), _load_npy(args.target, 1)
+    else:
+        X, y = datasets.load(args.data)
+    return X, y, [f"x{i + 1}" for i in range(X.shape[1])]
 
 
 def _load_npy(path: str, ndim: int) -> Any:
