@@ -160,7 +160,7 @@ BAD_MESSAGES = [
     ('{"type": "config", "config": [1, 2]}', "got [1, 2]"),
     ('{"type": "config", "config": "' + BIG + '"}', "config must be an object"),
     ('{"type": "config", "config": {"hidden": [8, 8]}}', "hidden must be text or a number"),
-    ('{"type": "config", "config": {"samples": {"n": 5}}}', "got an object"),
+    ('{"type": "config", "config": {"samples": {"n": 5}}}', "got {'n': 5}"),
     ('{"type": "config", "config": {"lr": true}}', "got True"),
     ('{"type": "config", "config": {"dataset": "' + BIG + '"}}', "has 60000 characters"),
     ('{"type": "config", "config": {"dataset": "' + "x" * 60 + '"}}', "unknown dataset"),
@@ -169,7 +169,7 @@ BAD_MESSAGES = [
     ('{"type": "config", "config": {"samples": ' + "9" * 30 + "}}", "between 20 and 2000"),
     ('{"type": "config", "config": {"samples": "' + "9" * 4000 + '"}}', "has 4000 characters"),
     ('{"type": "' + BIG + '"}', "unknown message type"),
-    ('{"type": {"a": 1}}', "unknown message type an object"),
+    ('{"type": {"a": 1}}', "unknown message type {'a': 1}"),
     ('"' + BIG + '"', "must be JSON objects"),
     ("null", "must be JSON objects"),
     ("{not json", "must be JSON objects"),
@@ -240,7 +240,8 @@ def test_a_shown_value_is_cut_short():
     assert shorten("iris") == "'iris'"
     assert shorten("x" * 10**6) == "'" + "x" * 36 + "..."
     assert len(shorten(10**4000)) == 40 and shorten(10**5000).startswith("a number")
-    assert (shorten({"a": 1}), shorten([1]), shorten(None)) == ("an object", "[1]", "None")
+    assert (shorten({"a": 1}), shorten([1]), shorten(None)) == ("{'a': 1}", "[1]", "None")
+    assert shorten({str(i): i for i in range(21)}) == "an object of 21 values"
     assert shorten(list(range(21))) == "a list of 21 values" and len(shorten([0] * 20)) == 40
 
 

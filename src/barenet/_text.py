@@ -16,8 +16,7 @@ def shorten(value: Any, width: int = 40) -> str:
     Parameters
     ----------
     value : object
-        What was sent; a dict is named, not shown, and so is a list of more
-        than 20 values.
+        What was sent; a dict or list of more than 20 values is named, not shown.
     width : int, default 40
 
     Returns
@@ -33,14 +32,20 @@ def shorten(value: Any, width: int = 40) -> str:
     >>> shorten([1, "a"])
     "[1, 'a']"
     >>> shorten({"a": 1})
-    'an object'
+    "{'a': 1}"
+    >>> shorten(list(range(100)))
+    'a list of 100 values'
     """
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (Mapping, list, tuple)):
+        # NOTE: item by item, each cut short: repr of the whole could be huge.
         if len(value) > 20:
-            return f"a list of {len(value)} values"
-        text = "[" + ", ".join(shorten(v, width) for v in value) + "]"
+            kind = "an object" if isinstance(value, Mapping) else "a list"
+            return f"{kind} of {len(value)} values"
+        if isinstance(value, Mapping):
+            items = (f"{shorten(k, width)}: {shorten(v, width)}" for k, v in value.items())
+            text = "{" + ", ".join(items) + "}"
+        else:
+            text = "[" + ", ".join(shorten(v, width) for v in value) + "]"
         return text if len(text) <= width else text[:width - 3] + "..."
     if isinstance(value, str):
         value = value[:width]  # before repr, which would copy all of it

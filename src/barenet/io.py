@@ -91,6 +91,7 @@ from ._npz import (
     read_header,
     read_json,
 )
+from ._text import shorten
 from .engine.activations import ACTIVATIONS
 from .estimators import OUT_ACTIVATION, NeuralNetClassifier, NeuralNetRegressor
 
@@ -232,7 +233,7 @@ def _plain(value: Any, key: str) -> Any:
         return [_plain(v, key) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {_plain(k, key): _plain(v, key) for k, v in value.items()}
-    raise ValueError(f"hyperparameter {key} holds {_shown(value)}, which a model file cannot: "
+    raise ValueError(f"hyperparameter {key} holds {shorten(value, 60)}, which a model file cannot: "
                      "it holds finite numbers, texts, and lists and dicts (keyed by text) of "
                      "them")
 
@@ -241,10 +242,10 @@ def _texts(values: list[str], what: str) -> np.ndarray:
     """Texts as the ``.npy`` text array that load reads back to the same texts."""
     for value in values:
         if len(value) > MAX_TEXT_CHARS:
-            raise ValueError(f"the {what} {_shown(value, 40)} has {len(value)} characters; a "
+            raise ValueError(f"the {what} {shorten(value, 40)} has {len(value)} characters; a "
                              f"model file holds texts of up to {MAX_TEXT_CHARS}: shorten it")
         if value.endswith("\0"):  # .npy text arrays drop trailing NULs
-            raise ValueError(f"the {what} {_shown(value, 40)} ends with a NUL character, "
+            raise ValueError(f"the {what} {shorten(value, 40)} ends with a NUL character, "
                              "which a model file cannot keep; remove it")
     try:
         "".join(values).encode("utf-8")
@@ -271,7 +272,7 @@ def _history(model: Any) -> dict[str, np.ndarray]:
     if len(history) > MAX_SERIES or not all(
             isinstance(k, str) and _SERIES.fullmatch(k) for k in history):
         raise ValueError(f"history_ must hold at most {MAX_SERIES} series named by letters, "
-                         f"digits and _ (up to 55); got {_shown(list(history))}")
+                         f"digits and _ (up to 55); got {shorten(list(history))}")
     if "loss" not in history or list(model.loss_curve_) != list(history["loss"]):
         raise ValueError("loss_curve_ differs from history_['loss']; a fit makes them the "
                          "same, and a model file stores them once: make them equal")
@@ -327,7 +328,7 @@ def _check_savable(metadata: dict, n_chars: int, arrays: dict[str, np.ndarray]) 
     except _Invalid as exc:
         field, must, value = exc.args
         raise ValueError(f"cannot save this {what}: {field} must be {must}, got "
-                         f"{_shown(value)}; {fix}") from None
+                         f"{shorten(value, 60)}; {fix}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"cannot save this {what}: {exc}; {fix}") from None
 
@@ -439,11 +440,6 @@ def _is_text(value: Any) -> bool:
     return type(value) is str and len(value) <= MAX_TEXT_CHARS
 
 
-def _shown(value: Any, width: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= width else text[:width - 3] + "..."
-
-
 def _check_metadata(meta: Any, n_chars: int, path: Path) -> dict[str, Any]:
     """Check the format, version and size, then every field that load uses."""
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
@@ -453,7 +449,7 @@ def _check_metadata(meta: Any, n_chars: int, path: Path) -> dict[str, Any]:
     if type(version) is not int or version not in _METADATA_CHARS:
         newer = type(version) is int and version > FORMAT_VERSION
         raise ModelFileError(
-            f"{path} has model format version {_shown(version, 20)}; this barenet "
+            f"{path} has model format version {shorten(version, 20)}; this barenet "
             f"({__version__}) reads versions 1 and {FORMAT_VERSION}: "
             + ("upgrade barenet to load it" if newer else "use a matching barenet"))
     if n_chars > _METADATA_CHARS[version]:
@@ -462,7 +458,7 @@ def _check_metadata(meta: Any, n_chars: int, path: Path) -> dict[str, Any]:
                              "the file was altered or is not a barenet model")
     kind = meta.get("kind")
     if kind not in (*_KINDS, "shallow"):
-        raise ModelFileError(f"{path}: unknown model kind {_shown(kind, 40)}; barenet saves "
+        raise ModelFileError(f"{path}: unknown model kind {shorten(kind, 40)}; barenet saves "
                              f"{', '.join(_KINDS)} and the article's parameters ('shallow')")
     if not _is_text(meta.get("barenet_version", "")):
         raise _bad_field(path, "barenet_version", "a version string", meta["barenet_version"])
@@ -476,7 +472,7 @@ def _check_metadata(meta: Any, n_chars: int, path: Path) -> dict[str, Any]:
 
 def _bad_field(path: Path, field: str, must: str, value: Any) -> ModelFileError:
     return ModelFileError(f"{path}: metadata field {field!r} must be {must}, got "
-                          f"{_shown(value)}; the file was altered or is not a barenet model")
+                          f"{shorten(value, 60)}; the file was altered or is not a barenet model")
 
 
 def _check_fields(meta: dict[str, Any]) -> None:
