@@ -263,7 +263,7 @@ def check_memory(need: int | Mapping[str, int], what: str, advice: str) -> None:
         :data:`UNCHECKED_BYTES`.
     """
     parts = dict(need) if isinstance(need, Mapping) else {}
-    total = sum(parts.values()) if parts else int(need)
+    total = _total(need)
     if total < UNCHECKED_BYTES:
         return
     available = available_memory()
@@ -275,6 +275,11 @@ def check_memory(need: int | Mapping[str, int], what: str, advice: str) -> None:
     raise MemoryEstimateError(
         f"{what} needs about {format_bytes(total)}" + (f" ({detail})" if detail else "")
         + f" but about {format_bytes(available)} is available; {advice}")
+
+
+def _total(need: int | Mapping[str, int]) -> int:
+    """Bytes in all, from a number or from bytes per part."""
+    return sum(need.values()) if isinstance(need, Mapping) else int(need)
 
 
 @contextmanager
@@ -292,7 +297,7 @@ def memory_errors_explained(need: int | Mapping[str, int], what: str,
     except MemoryEstimateError:
         raise
     except MemoryError as exc:
-        total = sum(need.values()) if isinstance(need, Mapping) else int(need)
+        total = _total(need)
         available = available_memory()
         left = "" if available is None else f", about {format_bytes(available)} available now"
         raise MemoryEstimateError(
