@@ -37,7 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import __version__, datasets, shallow
+from . import datasets, shallow
+from ._version import __version__
 
 NOT_INSTALLED = "not installed"
 # NOTE: at learning rate 1.2 the training dynamics amplify rounding

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import __version__, datasets, shallow
+from . import datasets, shallow
 from ._memory import check_memory
+from ._version import __version__
 from .report import Section, write_reports
 from .shallow import ARTICLE_SIZES
 

@@ -75,7 +75,6 @@ import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 
-from . import __version__
 from ._files import atomic_write
 from ._npz import (
     MAX_LAYERS,
@@ -92,6 +91,7 @@ from ._npz import (
     read_json,
 )
 from ._text import shorten
+from ._version import __version__
 from .engine.activations import ACTIVATIONS
 from .estimators import OUT_ACTIVATION, NeuralNetClassifier, NeuralNetRegressor
 

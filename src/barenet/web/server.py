@@ -56,8 +56,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from .. import __version__
 from .._text import shorten
+from .._version import __version__
 from ..training import DivergenceError
 from .config import dataset_catalogue, parse_config
 from .hosts import OwnPagesOnly, canonical_hosts

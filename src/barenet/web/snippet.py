@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .. import __version__
+from .._version import __version__
 from .config import PlaygroundConfig
 
 
