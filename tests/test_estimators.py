@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from helpers import loss_and_gradients
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import (
@@ -36,7 +37,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits
 
 from barenet import NeuralNetClassifier, NeuralNetRegressor, datasets, shallow
-from barenet.training import DivergenceError, loss_and_gradients
+from barenet.training import DivergenceError
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

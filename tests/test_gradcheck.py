@@ -6,6 +6,7 @@ import doctest
 
 import numpy as np
 import pytest
+from helpers import loss_and_gradients
 from sklearn.utils.class_weight import compute_sample_weight
 
 import barenet
@@ -13,7 +14,7 @@ from barenet import NeuralNetClassifier, NeuralNetRegressor, check_gradients, gr
 from barenet.engine.activations import Activation, get_activation, sigmoid
 from barenet.engine.initializers import initialize
 from barenet.engine.losses import OUTPUTS
-from barenet.training import Network, loss_and_gradients
+from barenet.engine.network import Network
 
 BUILTIN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 TASKS = ["binary", "multiclass", "multilabel", "regression"]
@@ -113,7 +114,7 @@ def _network(hidden, task, n_in=3, n_out=2, seed=0):
     rng = np.random.RandomState(seed)
     coefs, intercepts = initialize([n_in, *[4] * len(hidden), n_out], "glorot_normal", rng)
     intercepts = [b + 0.1 * rng.randn(*b.shape) for b in intercepts]
-    return Network(coefs, intercepts, hidden, OUTPUTS[task])
+    return Network.from_weights(coefs, intercepts, hidden, OUTPUTS[task])
 
 
 def test_a_wrong_derivative_is_caught_where_it_acts():
@@ -141,7 +142,7 @@ def test_network_with_penalty_and_weights():
     plain = check_gradients(net, X, Y, sample_weight=sw)
     penalised = check_gradients(net, X, Y, sample_weight=sw, alpha=0.7)
     assert plain.passed() and penalised.passed(), str(penalised)
-    penalty = 0.35 * sum(np.vdot(W, W) for W in net.coefs) / sw.sum()
+    penalty = 0.35 * sum(np.vdot(W, W) for W in net.coefs()) / sw.sum()
     assert penalised.loss - plain.loss == pytest.approx(penalty, rel=1e-10)
 
 
@@ -193,3 +194,24 @@ def test_exported_and_its_example_runs():
     assert "check_gradients" in barenet.__all__
     result = doctest.testmod(gradcheck)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_check_runs_the_backward_pass_that_trains(monkeypatch):
+    # A slip in the one layer every model trains with shows in the check:
+    # there is no second backward pass for the check to run instead.
+    from barenet.engine import dense
+
+    X, y, _ = _data("binary")
+    clf = _fit("binary", X, y, hidden_layer_sizes=(4,), activation="tanh")
+    assert check_gradients(clf, X, y).passed()
+    right = dense.Dense.backward
+
+    def slipped(layer, A_in_T, dZ, dA_in):
+        right(layer, A_in_T, dZ, dA_in)
+        layer.dWb[:, -1] *= 1.01            # the bias gradient 1% off
+
+    monkeypatch.setattr(dense.Dense, "backward", slipped)
+    report = check_gradients(clf, X, y)
+    assert not report.passed()
+    assert report.errors["intercepts_[0]"] > 1e-3 and report.errors["intercepts_[1]"] > 1e-3
+    assert report.errors["coefs_[0]"] < 1e-6 or report.errors["coefs_[1]"] < 1e-6

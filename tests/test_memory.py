@@ -24,8 +24,8 @@ from barenet._memory import (
     format_bytes,
     n_parameters,
 )
+from barenet.engine.network import Network
 from barenet.plot import plot_hidden_units
-from barenet.training import Network
 
 GiB, MiB = 2**30, 2**20
 
@@ -189,7 +189,7 @@ def test_running_out_anyway_is_reported_with_the_estimate(monkeypatch, available
     def out_of_memory(*args, **kwargs):
         raise MemoryError("Unable to allocate 1.0 TiB for an array")
 
-    monkeypatch.setattr("barenet.estimators.train_stochastic", out_of_memory)
+    monkeypatch.setattr("barenet.estimators.fitting.fit_stochastic", out_of_memory)
     X = np.random.default_rng(0).standard_normal((40, 2))
     with pytest.raises(MemoryEstimateError) as caught:
         NeuralNetClassifier((8,)).fit(X, X[:, 0] > 0)
@@ -205,8 +205,9 @@ def test_running_out_anyway_is_reported_with_the_estimate(monkeypatch, available
 def test_wide_networks_predict_in_chunks():
     rng = np.random.default_rng(0)
     hidden = 10_000
-    net = Network([rng.standard_normal((2, hidden)) * 0.1, rng.standard_normal((hidden, 1))],
-                  [np.zeros(hidden), np.zeros(1)], [_activation("relu")], _output())
+    net = Network.from_weights(
+        [rng.standard_normal((2, hidden)) * 0.1, rng.standard_normal((hidden, 1))],
+        [np.zeros(hidden), np.zeros(1)], [_activation("relu")], _output())
     points = rng.standard_normal((2000, 2))
     Z, peak = _peak(lambda: net.logits(points))
     assert peak < 80 * MiB, format_bytes(peak)  # all at once: 160 MB per array

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import loss_and_gradients
 
 from barenet import NeuralNetClassifier, NeuralNetRegressor
-from barenet.training import loss_and_gradients
 
 torch = pytest.importorskip(
     "torch", reason="PyTorch is not installed; pip install torch to compare with autograd")

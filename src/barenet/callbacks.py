@@ -8,9 +8,14 @@ the weights of that epoch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
+
+from .engine.losses import OUTPUTS
+from .engine.network import Network
 
 
 class Snapshots:
@@ -55,18 +60,15 @@ class Snapshots:
         self._provisional = epoch % self.every != 0
         return False
 
-    def frames(self, estimator: Any) -> list:
-        """The snapshots as animation frames (probability of the last class)."""
-        from .plot.animation import Frame
-        from .training import Network
-
-        frames = []
-        for epoch, coefs, intercepts, loss in self.snapshots:
-            net = Network(coefs, intercepts, estimator._hidden, estimator._network().output)
-            frames.append(Frame(epoch, lambda P, n=net: _positive_score(n, P), loss))
-        return frames
+    def frames(self, estimator: Any) -> list[tuple[int, Callable[[np.ndarray], np.ndarray], float]]:
+        """The snapshots as ``(epoch, score, loss)``, ``score(P)`` the probability of the
+        last class at points ``P`` (the fields of :class:`barenet.plot.animation.Frame`)."""
+        output = OUTPUTS[estimator._output_name]
+        return [(epoch, partial(_positive_score, Network.from_weights(
+                    coefs, intercepts, estimator._hidden, output)), loss)
+                for epoch, coefs, intercepts, loss in self.snapshots]
 
 
-def _positive_score(net: Any, P: np.ndarray) -> np.ndarray:
-    A = net.output.activation(net.logits(P.astype(net.coefs[0].dtype)))
+def _positive_score(net: Network, P: np.ndarray) -> np.ndarray:
+    A = net.output.activation(net.logits(P.astype(net.theta.dtype)))
     return A[:, -1]

@@ -1,9 +1,11 @@
 """Gradient checking: backpropagation against central finite differences.
 
 :func:`check_gradients` takes a fitted estimator (or a bare
-:class:`~barenet.training.Network`), computes every parameter gradient with
-:func:`barenet.training.loss_and_gradients` and compares each one with the
-slope of the very same loss measured by nudging that parameter up and down.
+:class:`~barenet.engine.network.Network`), computes every parameter gradient
+with the network's own :meth:`~barenet.engine.network.Network.backward` (the
+pass every model trains with) and compares each one with the slope of the
+very same loss (:meth:`~barenet.engine.network.Network.loss`) measured by
+nudging that parameter up and down.
 It is the test every hand-written backward pass should face, and the first
 thing to run on a custom activation.
 """
@@ -18,8 +20,8 @@ from sklearn.base import RegressorMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .engine.network import Network
 from .estimators import _BaseNeuralNet
-from .training import Network, loss_and_gradients
 
 Array = np.ndarray
 
@@ -136,7 +138,7 @@ def _from_estimator(model: _BaseNeuralNet, X: Any, y: Any, sample_weight: Any):
 
 def _from_network(net: Network, X: Any, Y: Any, sample_weight: Any):
     X, Y = np.asarray(X), np.asarray(Y)
-    n_features, n_outputs = net.coefs[0].shape[0], net.coefs[-1].shape[1]
+    n_features, n_outputs = net.layer_sizes[0], net.layer_sizes[-1]
     if X.ndim != 2 or X.shape[1] != n_features:
         raise ValueError(
             f"X has shape {X.shape}, but the network takes {n_features} features; "
@@ -166,9 +168,11 @@ def check_gradients(
 
     For every parameter ``theta_j`` the numeric gradient is
     ``(J(theta_j + eps) - J(theta_j - eps)) / (2 eps)``, where ``J`` is the
-    loss of :func:`barenet.training.loss_and_gradients` (data loss plus the
-    L2 penalty ``alpha / (2 m) * sum ||W||**2``), and the analytic gradient is
-    what that function returns.  Each parameter array gets one relative error,
+    network's :meth:`~barenet.engine.network.Network.loss` (data loss plus
+    the L2 penalty ``alpha / (2 m) * sum ||W||**2``) after its forward pass,
+    and the analytic gradient is what its
+    :meth:`~barenet.engine.network.Network.backward` returns: the forward and
+    backward passes that training runs.  Each parameter array gets one relative error,
     ``||a - n|| / max(||a|| + ||n||, tiny)`` (:func:`relative_error`).
 
     Parameters
@@ -176,7 +180,7 @@ def check_gradients(
     model : NeuralNetClassifier, NeuralNetRegressor or Network
         A fitted estimator, checked at its current weights with the targets
         encoded and weighted as its ``fit`` would (``class_weight``
-        included); or a :class:`~barenet.training.Network`.
+        included); or a :class:`~barenet.engine.network.Network`.
     X : array-like of shape (n_samples, n_features)
         A few samples are enough: the check costs two loss evaluations per
         parameter.
@@ -234,20 +238,23 @@ def check_gradients(
         raise TypeError(f"model must be a fitted NeuralNetClassifier or NeuralNetRegressor, "
                         f"or a Network; got {type(model).__name__}")
     alpha = float(model_alpha if alpha is None else alpha)
-    as64 = [np.array(p, dtype=np.float64) for p in net.params]  # copies: nudged below
-    net = Network(as64[:len(net.coefs)], as64[len(net.coefs):], net.hidden, net.output)
+    net = Network.from_weights([np.asarray(W, np.float64) for W in net.coefs()],
+                               net.intercepts(), net.hidden, net.output)  # a copy: nudged below
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     sw = None if sw is None else np.asarray(sw, dtype=np.float64)
+    value, analytic = net.loss_and_gradient(X, Y, sw, alpha)
 
     def loss() -> float:
-        return loss_and_gradients(net, X, Y, sw, alpha)[0]
+        net.forward(X.shape[0])
+        return net.loss(Y, sw, alpha)
 
-    value, grads = loss_and_gradients(net, X, Y, sw, alpha)
-    n = len(net.coefs)
+    numeric = central_difference(loss, net.theta, epsilon)
+    n = len(net.layers)
     labels = [f"{names[0]}[{i}]" for i in range(n)] + [f"{names[1]}[{i}]" for i in range(n)]
-    analytic, numeric, errors = {}, {}, {}
-    for label, theta, grad in zip(labels, net.params, grads, strict=True):
-        estimate = central_difference(loss, theta, epsilon)
-        analytic[label], numeric[label] = grad, estimate
-        errors[label] = relative_error(grad, estimate)
-    return GradientReport(errors, analytic, numeric, value, epsilon)
+    by_name = {"analytic": {}, "numeric": {}}
+    for kind, vector in (("analytic", analytic), ("numeric", numeric)):
+        arrays = [*net.coefs(vector), *net.intercepts(vector)]
+        by_name[kind] = {label: np.array(a) for label, a in zip(labels, arrays, strict=True)}
+    errors = {label: relative_error(by_name["analytic"][label], by_name["numeric"][label])
+              for label in labels}
+    return GradientReport(errors, by_name["analytic"], by_name["numeric"], value, epsilon)

@@ -1,12 +1,32 @@
-"""Forward and backward passes of a dense network, any number of layers.
+"""A dense network: a stack of :class:`~barenet.engine.dense.Dense` layers, trained as one.
 
-Layout: rows = samples.  Layer ``l`` maps ``A[l]`` of shape
-``(n_samples, n_l)`` to ``Z[l+1] = A[l] @ W[l] + b[l]`` and
-``A[l+1] = g_l(Z[l+1])``, with ``W[l]`` of shape ``(n_l, n_{l+1})`` and
-``b[l]`` of shape ``(n_{l+1},)`` (or anything that broadcasts like it).
-The same code serves the article's 2-4-1 network, the estimators and the
-checks; only the output activation and loss differ by task
-(:mod:`barenet.engine.losses`).
+Every model in barenet is this class: the article's network
+(:func:`barenet.shallow.nn_model`), the estimators, the gradient check, the
+figures and the playground.  Its forward and backward passes are
+:meth:`Network.forward` and :meth:`Network.backward`, a few lines each.
+
+How it is laid out, and why (each choice is a measured speed-up; none
+changes a formula):
+
+* **columns = samples** inside, the course's layout: ``A`` of a layer is
+  ``(n_units, m)``.  On the small networks of the course BLAS is faster this
+  way round.  The data, and the weights a user reads (:meth:`Network.coefs`),
+  stay rows = samples; those are views or one transposed copy at the edge.
+* **biases folded into the weights** (see :mod:`~barenet.engine.dense`): one
+  product per layer forward, one backward.
+* **one flat parameter vector** :attr:`Network.theta`, every layer's
+  ``[W | b]`` a view into it, and one gradient vector :attr:`Network.grad`
+  laid out the same: an optimiser updates one vector in place, and its state
+  is laid out like it.
+* **buffers bound once per batch size** (a small plan, made on the first
+  pass over ``m`` samples): a training step allocates nothing.
+* **activations in place**: ``A = g(Z)`` overwrites ``Z``, and on the way
+  back the slope ``g'`` overwrites ``A``, for every activation whose slope
+  reads its output (all the built-in ones: ``1 - A**2`` for tanh).  A custom
+  activation whose slope needs ``Z`` keeps ``Z`` in a buffer of its own.
+* **the learning rate folded into the output gradient**: ``backward(...,
+  scale=lr)`` makes every gradient come out as the step of plain gradient
+  descent (:meth:`barenet.engine.optimizers.SGD.gradient_scale`).
 """
 
 from __future__ import annotations
@@ -15,127 +35,304 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._memory import forward_rows
 from .activations import Activation
+from .dense import Dense
+from .losses import Output, output_delta
 
 Array = np.ndarray
 
+# Plans (buffers) kept per network: a training batch size, its last batch,
+# and the chunks of a prediction.
+MAX_PLANS = 6
 
-class Workspace:
-    """Arrays that every forward and backward pass of up to ``batch`` samples reuses.
 
-    Passing one to :func:`forward` and :func:`backward` gives the same numbers
-    without allocating: training loops and chunked predictions make one and
-    keep it.  The arrays returned by a pass are views into it, overwritten by
-    the next pass.
+class _Plan:
+    """The buffers of a forward and backward pass over ``m`` samples (columns)."""
+
+    def __init__(self, net: Network, m: int) -> None:
+        sizes, dtype, layers = net.layer_sizes, net.theta.dtype, net.layers
+        # Inputs of each layer, [A; 1]: the last row stays ones.
+        self.A = [np.ones((n + 1, m), dtype) for n in sizes[:-1]]
+        self.units = [A[:-1] for A in self.A]          # the activations, without the ones
+        # Z of the hidden layers: the activations' own rows, unless the slope needs Z.
+        self.Z_hidden = [units if layer.g.slope_from_output else np.empty_like(units)
+                         for layer, units in zip(layers[:-1], self.units[1:], strict=True)]
+        self.Z = np.empty((sizes[-1], m), dtype)        # output pre-activations
+        self.P = np.empty_like(self.Z)                  # output activations
+        self.dZ = [np.empty((n, m), dtype) for n in sizes[1:]]
+        self.Z_T, self.P_T, self.dZ_out_T = self.Z.T, self.P.T, self.dZ[-1].T
+        # What each layer reads and writes, looked up once (a step is then a
+        # handful of NumPy calls): forward, the hidden layers first to last;
+        # backward, every layer last to first, with the slope of the layer
+        # before (None for the first layer, whose input is the data).
+        self.forward = list(zip(layers[:-1], self.A[:-1], self.Z_hidden, self.units[1:],
+                                strict=True))
+        self.backward = [(layer, A_in.T, *self._before(net, l)) for l, (layer, A_in)
+                         in reversed(list(enumerate(zip(layers, self.A, strict=True))))]
+
+    def _before(self, net: Network, l: int) -> tuple:
+        """``dA_in``, the slope of layer ``l - 1`` and where it reads ``Z`` and ``A``."""
+        if l == 0:
+            return None, None, None, None
+        g = net.layers[l - 1].g
+        return (self.dZ[l - 1], g.derivative_into,
+                None if g.slope_from_output else self.Z_hidden[l - 1], self.units[l])
+
+
+class Network:
+    """A dense network: layer sizes, activations and one flat parameter vector.
 
     Parameters
     ----------
     layer_sizes : sequence of int
         ``(n_features, n_hidden_1, ..., n_outputs)``.
-    batch : int
-        The most samples a pass will see.
-    dtype : dtype
-    """
+    hidden : sequence of Activation
+        One per hidden layer.
+    output : Output
+        The output activation with its loss
+        (:data:`barenet.engine.losses.OUTPUTS`).
+    dtype : dtype, default float64
 
-    def __init__(self, layer_sizes: Sequence[int], batch: int, dtype: np.dtype | type) -> None:
-        outs = list(layer_sizes[1:])
-        self.batch = batch
-        self.Z = [np.empty((batch, n), dtype) for n in outs]
-        self.A = [np.empty((batch, n), dtype) for n in outs]
-        self.dZ = [np.empty((batch, n), dtype) for n in outs]
-        self.slope = [np.empty((batch, n), dtype) for n in outs[:-1]]
-        self.dW = [np.empty((a, b), dtype) for a, b in zip(layer_sizes[:-1], outs, strict=True)]
-        self.db = [np.empty(n, dtype) for n in outs]
-
-
-def forward(
-    X: Array,
-    coefs: Sequence[Array],
-    intercepts: Sequence[Array],
-    activations: Sequence[Activation],
-    workspace: Workspace | None = None,
-) -> tuple[list[Array], list[Array]]:
-    """Forward pass, keeping what the backward pass needs.
-
-    Parameters
+    Attributes
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    coefs : sequence of ndarray
-        ``coefs[l]`` of shape ``(n_l, n_{l+1})``.
-    intercepts : sequence of ndarray
-        ``intercepts[l]`` broadcasting to ``(n_samples, n_{l+1})``.
-    activations : sequence of Activation
-        One per layer, the last being the output activation.
-    workspace : Workspace, optional
-        Buffers to compute in (at least ``n_samples`` rows); the results are
-        then views into it.
+    theta : ndarray
+        All parameters: layer after layer, each ``[W | b]`` row by row.
+    grad : ndarray
+        Written by :meth:`backward`, laid out like ``theta``.
+    layers : list of Dense
+        Their ``Wb`` and ``dWb`` are views into ``theta`` and ``grad``.
 
-    Returns
-    -------
-    Zs : list of ndarray
-        Pre-activations ``[Z1, ..., ZL]``, ``Zs[l]`` of shape ``(n_samples, n_{l+1})``.
-    As : list of ndarray
-        Activations ``[X, A1, ..., AL]``; ``As[-1]`` is the network's output.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-1, 1, net.theta.size)
+    >>> net.inputs(5)[...] = np.arange(10.0).reshape(2, 5)   # 5 samples, as columns
+    >>> net.forward(5).shape                                 # the output activations
+    (1, 5)
+    >>> grad = net.backward(np.ones((5, 1)))                 # dJ/dtheta, laid out like theta
+    >>> net.theta -= 0.1 * grad                              # one step of gradient descent
     """
-    m = X.shape[0]
-    Zs, As = [], [X]
-    A = X
-    ws = workspace
-    for l, (W, b, g) in enumerate(zip(coefs, intercepts, activations, strict=True)):
-        Z = np.dot(A, W, out=None if ws is None else ws.Z[l][:m])
-        Z += b
-        A = g.forward(Z) if ws is None else g.forward_into(Z, ws.A[l][:m])
-        Zs.append(Z)
-        As.append(A)
-    return Zs, As
+
+    def __init__(self, layer_sizes: Sequence[int], hidden: Sequence[Activation],
+                 output: Output, dtype: type = np.float64) -> None:
+        self.layer_sizes = sizes = [int(n) for n in layer_sizes]
+        if len(hidden) != len(sizes) - 2:
+            raise ValueError(f"{len(sizes) - 2} hidden layers need as many activations, "
+                             f"got {len(hidden)}")
+        shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.theta = np.zeros(sum(r * c for r, c in shapes), dtype)
+        self.grad = np.zeros_like(self.theta)
+        self.hidden, self.output = list(hidden), output
+        # (The output layer's activation goes with its loss: its g is never called.)
+        self.layers = [Dense(Wb, dWb, g) for Wb, dWb, g in zip(
+            self.views(self.theta), self.views(self.grad), [*self.hidden, None], strict=True)]
+        self._plans: dict[tuple[int, bool], _Plan] = {}
+        self._last: _Plan | None = None
+
+    @classmethod
+    def from_weights(cls, coefs: Sequence[Array], intercepts: Sequence[Array],
+                     hidden: Sequence[Activation], output: Output) -> Network:
+        """A network holding copies of ``coefs[l]`` ``(n_in, n_out)`` and ``intercepts[l]``.
+
+        The dtype is that of ``coefs[0]``; the layout is scikit-learn's
+        ``coefs_`` and ``intercepts_``.
+        """
+        sizes = [np.shape(coefs[0])[0], *(np.shape(W)[1] for W in coefs)]
+        net = cls(sizes, hidden, output, np.asarray(coefs[0]).dtype)
+        net.set_parameters(coefs, intercepts)
+        return net
+
+    # -- parameters ---------------------------------------------------------------
+    def views(self, vector: Array) -> list[Array]:
+        """Views ``[W | b]`` of shape ``(n_out, n_in + 1)`` into ``vector``, laid out like theta."""
+        views, start = [], 0
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
+            size = n_out * (n_in + 1)
+            views.append(vector[start:start + size].reshape(n_out, n_in + 1))
+            start += size
+        return views
+
+    def coefs(self, vector: Array | None = None) -> list[Array]:
+        """``coefs[l]`` of shape ``(n_in, n_out)``: views into ``theta`` (or ``vector``)."""
+        return [Wb[:, :-1].T for Wb in self.views(self.theta if vector is None else vector)]
+
+    def intercepts(self, vector: Array | None = None) -> list[Array]:
+        """``intercepts[l]`` of shape ``(n_out,)``: views into ``theta`` (or ``vector``)."""
+        return [Wb[:, -1] for Wb in self.views(self.theta if vector is None else vector)]
+
+    def set_parameters(self, coefs: Sequence[Array], intercepts: Sequence[Array]) -> None:
+        """Copy ``coefs[l]`` ``(n_in, n_out)`` and ``intercepts[l]`` ``(n_out,)`` into ``theta``."""
+        for Wb, W, b in zip(self.layers, coefs, intercepts, strict=True):
+            Wb.Wb[:, :-1], Wb.Wb[:, -1] = np.transpose(W), np.ravel(b)
+
+    # -- passes -------------------------------------------------------------------
+    def _plan(self, m: int, predict: bool = False) -> _Plan:
+        # (Predictions have buffers of their own: scoring held-out data
+        # between epochs leaves the training batch in place.)
+        plan = self._plans.get((m, predict))
+        if plan is None:
+            if len(self._plans) >= MAX_PLANS:
+                self._plans.pop(next(iter(self._plans)))
+            plan = self._plans[m, predict] = _Plan(self, m)
+        return plan
+
+    def inputs(self, m: int) -> Array:
+        """The input of a pass over ``m`` samples, ``(n_features, m)``: write the data here.
+
+        It keeps what was written: data written once serves every
+        full-batch iteration.
+        """
+        return self._plan(m).units[0]
+
+    def forward(self, m: int) -> Array:
+        """Forward pass over the ``m`` samples in :meth:`inputs`.
+
+        Returns the output activations ``P`` of shape ``(n_outputs, m)``; the
+        output pre-activations are :attr:`Z`, the hidden activations
+        :meth:`activations`.
+        """
+        return self._forward(self._plan(m))
+
+    def _forward(self, p: _Plan) -> Array:
+        self._last = p
+        for layer, A_in, Z, A in p.forward:
+            layer.forward(A_in, Z)                      # Z = W A_in + b
+            layer.g.forward_into(Z, A)                  # A = g(Z), in place of Z if it may
+        self.layers[-1].forward(p.A[-1], p.Z)           # Z_out = W A + b
+        self.output.activation(p.Z_T, out=p.P_T)        # P = sigmoid, softmax or identity
+        return p.P
+
+    def backward(self, Y: Array, sample_weight: Array | None = None, alpha: float = 0.0,
+                 scale: float = 1.0) -> Array:
+        """Backward pass after :meth:`forward`: ``grad = scale * dJ/dtheta``.
+
+        ``J`` is :meth:`loss`.  The hidden activations are overwritten by
+        their slopes on the way.
+
+        Parameters
+        ----------
+        Y : ndarray of shape (m, n_outputs)
+            Targets encoded for the output, rows = samples.
+        sample_weight : ndarray of shape (m,), optional
+        alpha : float, default 0
+            L2 penalty on the weights (not the biases).
+        scale : float, default 1
+            Multiplies the whole gradient: plain gradient descent passes its
+            learning rate, and :attr:`grad` is then the step.
+
+        Returns
+        -------
+        ndarray
+            :attr:`grad`.
+        """
+        p = self._pass()
+        # NOTE: for sigmoid + binary cross-entropy, softmax + categorical
+        # cross-entropy and identity + half squared error (the canonical
+        # pairs), dJ/dZ_out = dJ/dP * dP/dZ_out collapses to (P - Y) / m.
+        dZ = output_delta(p.P_T, Y, sample_weight, out=p.dZ_out_T, scale=scale).T
+        for layer, A_in_T, dA_in, slope_of, Z_in, A_in in p.backward:
+            layer.backward(A_in_T, dZ, dA_in)           # [dW | db] = dZ [A_in; 1]ᵀ, dA_in = Wᵀ dZ
+            if dA_in is not None:
+                # g'(Z_in), written over A_in (or Z_in when the slope needs Z):
+                # neither is read again in this pass.
+                slope = slope_of(Z_in, A_in, A_in if Z_in is None else Z_in)
+                dZ = np.multiply(dA_in, slope, out=dA_in)   # dZ_in = dA_in * g'(Z_in)
+        if alpha:
+            factor = scale * alpha / _weight_sum(Y, sample_weight)
+            for layer in self.layers:                   # dW += (alpha / m) W
+                layer.dWb[:, :-1] += factor * layer.Wb[:, :-1]
+        return self.grad
+
+    def loss(self, Y: Array, sample_weight: Array | None = None, alpha: float = 0.0) -> float:
+        """The loss ``J`` at the last :meth:`forward`: data loss plus L2 penalty.
+
+        ``J = loss(Y, Z_out) + alpha / (2 m) * sum ||W||**2`` over the weights
+        (not the biases), as in scikit-learn's MLP; with sample weights the
+        loss is their weighted mean and ``m`` their sum.
+        """
+        value = self.output.loss(Y, self._pass().Z_T, sample_weight)
+        if alpha:
+            value += 0.5 * alpha / _weight_sum(Y, sample_weight) * sum(
+                float(np.vdot(W, W)) for W in (layer.Wb[:, :-1] for layer in self.layers))
+        return value
+
+    def loss_and_gradient(self, X: Array, Y: Array, sample_weight: Array | None = None,
+                          alpha: float = 0.0) -> tuple[float, Array]:
+        """:meth:`loss` and a copy of :meth:`backward`'s gradient for ``X`` ``(m, n_features)``.
+
+        The gradient is laid out like :attr:`theta`: ``coefs(grad)`` and
+        ``intercepts(grad)`` read it by layer.
+        """
+        m = X.shape[0]
+        self.inputs(m)[...] = X.T
+        self.forward(m)
+        loss = self.loss(Y, sample_weight, alpha)
+        return loss, self.backward(Y, sample_weight, alpha).copy()
+
+    def _pass(self) -> _Plan:
+        if self._last is None:
+            raise RuntimeError("call forward() first")
+        return self._last
+
+    @property
+    def Z(self) -> Array:
+        """Output pre-activations ``(n_outputs, m)`` of the last :meth:`forward`."""
+        return self._pass().Z
+
+    @property
+    def P(self) -> Array:
+        """Output activations ``(n_outputs, m)`` of the last :meth:`forward`."""
+        return self._pass().P
+
+    def activations(self) -> list[Array]:
+        """Hidden activations ``(n_units, m)`` of the last :meth:`forward`, layer by layer.
+
+        Views, valid until the next pass (:meth:`backward` overwrites them).
+        """
+        return self._pass().units[1:]
+
+    # -- rows = samples, at the edge ----------------------------------------------
+    def logits(self, X: Array, chunk: int | None = None) -> Array:
+        """Output pre-activations for ``X`` of shape ``(n_samples, n_features)``.
+
+        Returns ``(n_samples, n_outputs)``.  The samples go through ``chunk``
+        at a time (by default at most 4096, fewer for wide networks: see
+        :func:`barenet._memory.forward_rows`), in buffers reused from chunk to
+        chunk, small enough to stay in the CPU's cache: the memory a
+        prediction needs does not grow with the number of samples.
+        """
+        return self._by_chunks(X, chunk, lambda: [self._pass().Z])[0]
+
+    def hidden_activations(self, X: Array, chunk: int | None = None) -> list[Array]:
+        """Activations of every hidden layer for ``X`` ``(n_samples, n_features)``.
+
+        Returns ``A[l]`` of shape ``(n_samples, n_units_l)`` for each hidden layer.
+        """
+        return self._by_chunks(X, chunk, self.activations)
+
+    def _by_chunks(self, X: Array, chunk: int | None, read) -> list[Array]:
+        m = X.shape[0]
+        if chunk is None:
+            chunk = forward_rows(sum(self.layer_sizes[1:]), self.theta.itemsize, 4096)
+        out: list[Array] | None = None
+        for start in range(0, m, chunk):
+            rows = X[start:start + chunk]
+            plan = self._plan(rows.shape[0], predict=True)
+            plan.units[0][...] = rows.T
+            self._forward(plan)
+            parts = read()
+            if out is None:
+                out = [np.empty((m, part.shape[0]), part.dtype) for part in parts]
+            for whole, part in zip(out, parts, strict=True):
+                whole[start:start + rows.shape[0]] = part.T
+        return out if out is not None else [np.empty((0, n), self.theta.dtype)
+                                            for n in self.layer_sizes[-1:]]
 
 
-def backward(
-    Zs: Sequence[Array],
-    As: Sequence[Array],
-    coefs: Sequence[Array],
-    activations: Sequence[Activation],
-    dZ: Array,
-    workspace: Workspace | None = None,
-) -> tuple[list[Array], list[Array]]:
-    """Backward pass: gradients of the loss for every weight and bias.
-
-    Parameters
-    ----------
-    Zs, As : list of ndarray
-        As returned by :func:`forward`.
-    coefs : sequence of ndarray
-        The weights used in the forward pass.
-    activations : sequence of Activation
-        The same activations as in the forward pass.
-    dZ : ndarray of shape (n_samples, n_outputs)
-        Gradient of the loss with respect to the output pre-activation, already
-        divided by the number of samples (see
-        :func:`barenet.engine.losses.output_delta`).
-    workspace : Workspace, optional
-        Buffers to compute in; the gradients are then views into it.
-
-    Returns
-    -------
-    dWs : list of ndarray
-        ``dWs[l] = A[l]^T dZ[l+1]``, same shapes as ``coefs``.
-    dbs : list of ndarray
-        ``dbs[l] = sum over samples of dZ[l+1]``, shape ``(n_{l+1},)``.
-
-    Notes
-    -----
-    Between layers, ``dZ[l] = (dZ[l+1] W[l]^T) * g'(Z[l])``.
-    """
-    n_layers, m = len(coefs), dZ.shape[0]
-    ws = workspace
-    dWs: list[Array] = [None] * n_layers  # type: ignore[list-item]
-    dbs: list[Array] = [None] * n_layers  # type: ignore[list-item]
-    for l in range(n_layers - 1, -1, -1):
-        dWs[l] = np.dot(As[l].T, dZ, out=None if ws is None else ws.dW[l])
-        dbs[l] = dZ.sum(axis=0, out=None if ws is None else ws.db[l])
-        if l > 0:
-            g, out = activations[l - 1], None if ws is None else ws.dZ[l - 1][:m]
-            slope = (g.derivative(Zs[l - 1], As[l]) if ws is None
-                     else g.derivative_into(Zs[l - 1], As[l], ws.slope[l - 1][:m]))
-            dZ = np.multiply(np.dot(dZ, coefs[l].T, out=out), slope, out=out)
-    return dWs, dbs
+def _weight_sum(Y: Array, sample_weight: Array | None) -> float:
+    """``m``, or the sum of the sample weights (a weight of 2 counts as a repeated sample)."""
+    return Y.shape[0] if sample_weight is None else float(np.sum(sample_weight))

@@ -1,100 +1,87 @@
-"""Optimisers and learning-rate schedules.
+"""Optimisers, gradient clipping and learning-rate schedules, on one flat vector.
 
-Optimisers are small classes whose state (velocities, moment estimates) is
-lined up with the parameter list they were made for; every formula is
-elementwise, so the state can also be laid out as one flat vector beside
-flat parameters (:meth:`Adam.relayout_state`).  ``step(params, grads)``
-returns the new parameters as new arrays; the caller keeps them.  Plain
-gradient descent is :func:`gradient_descent_step`, the article's update, used
-as is by every optimiser that reduces to it.
+The parameters of a network are one vector ``theta``
+(:attr:`barenet.engine.network.Network.theta`) and its gradient one vector
+``grad`` laid out the same; an optimiser's state (velocities, moment
+estimates) is laid out the same again, so every update is a few elementwise
+operations on whole vectors, in place, allocating nothing.  Plain gradient
+descent is :class:`SGD` with momentum 0.
+
+Every optimiser has ``gradient_scale()``, the factor the backward pass
+should multiply the gradient by (:meth:`barenet.engine.network.Network.backward`'s
+``scale``), and ``step(theta, grad)``, which updates ``theta`` in place from
+that scaled gradient.  For plain gradient descent the factor is the learning
+rate, so the gradient comes out as the step and ``step`` is one subtraction;
+for the others it is 1.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
 
 import numpy as np
 
 Array = np.ndarray
 
 
-def gradient_descent_step(
-    params: Sequence[Array], grads: Sequence[Array], learning_rate: float
-) -> list[Array]:
-    """One step of plain gradient descent: ``theta <- theta - alpha * dtheta``.
+class SGD:
+    """Gradient descent, optionally with (Nesterov) momentum, in place.
 
-    Parameters
-    ----------
-    params, grads : sequence of ndarray
-        Parameters and their gradients, in the same order and shapes.
-    learning_rate : float
-        The step size ``alpha``.
-
-    Returns
-    -------
-    list of ndarray
-        New arrays; the inputs are left unchanged.
-    """
-    return [p - learning_rate * g for p, g in zip(params, grads, strict=True)]
-
-
-class GradientDescent:
-    """Gradient descent, optionally with (Nesterov) momentum.
-
-    With momentum ``mu`` each parameter keeps a velocity ``v``:
+    With momentum ``mu`` the parameters keep a velocity ``v``:
     ``v <- mu v - alpha g``, then ``theta <- theta + v``, or with Nesterov's
     look-ahead ``theta <- theta + mu v - alpha g``.  With ``mu = 0`` this is
-    :func:`gradient_descent_step`.
+    the article's ``theta <- theta - alpha g``.
 
     Parameters
     ----------
-    params : sequence of ndarray
-        The parameters, to shape the velocities.
+    n : int
+        Number of parameters.
     learning_rate : float
+        ``alpha``; may be changed between steps (schedules do).
     momentum : float, default 0
     nesterov : bool, default False
+    dtype : dtype, default float64
 
     Examples
     --------
     >>> import numpy as np
-    >>> opt = GradientDescent([np.zeros(2)], learning_rate=0.1, momentum=0.9)
-    >>> p = opt.step([np.zeros(2)], [np.ones(2)])
-    >>> p[0].tolist()
+    >>> theta, opt = np.zeros(2), SGD(2, learning_rate=0.1, momentum=0.9)
+    >>> opt.step(theta, np.ones(2) * opt.gradient_scale())
+    >>> theta.tolist()
     [-0.1, -0.1]
     """
 
-    def __init__(
-        self,
-        params: Sequence[Array],
-        learning_rate: float,
-        momentum: float = 0.0,
-        nesterov: bool = False,
-    ) -> None:
-        self.learning_rate = learning_rate
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.velocities = [np.zeros_like(p) for p in params]
+    def __init__(self, n: int, learning_rate: float, momentum: float = 0.0,
+                 nesterov: bool = False, dtype: type = np.float64) -> None:
+        self.learning_rate, self.momentum, self.nesterov = learning_rate, momentum, nesterov
+        self.velocity = np.zeros(n, dtype)
 
-    def step(self, params: Sequence[Array], grads: Sequence[Array]) -> list[Array]:
-        """Return the parameters after one step along ``-grads``."""
-        lr, mu = self.learning_rate, self.momentum
+    def gradient_scale(self) -> float:
+        """The learning rate without momentum (the gradient is then the step), else 1."""
+        return self.learning_rate if self.momentum == 0 else 1.0
+
+    def step(self, theta: Array, grad: Array) -> None:
+        """Update ``theta`` in place; ``grad`` is ``gradient_scale()`` x the gradient.
+
+        ``grad`` is used as scratch space: it holds ``alpha g`` afterwards.
+        """
+        mu = self.momentum
         if mu == 0:
-            return gradient_descent_step(params, grads, lr)
-        self.velocities = [mu * v - lr * g for v, g in zip(self.velocities, grads, strict=True)]
-        if self.nesterov:
-            updates = [mu * v - lr * g for v, g in zip(self.velocities, grads, strict=True)]
+            theta -= grad                              # theta <- theta - alpha g
+            return
+        v = self.velocity
+        grad *= self.learning_rate                     # alpha g
+        v *= mu
+        v -= grad                                      # v <- mu v - alpha g
+        if self.nesterov:                              # theta <- theta + mu v - alpha g
+            theta -= grad
+            theta += np.multiply(v, mu, out=grad)
         else:
-            updates = self.velocities
-        return [p + u for p, u in zip(params, updates, strict=True)]
-
-    def relayout_state(self, convert: Callable[[list[Array]], list[Array]]) -> None:
-        """Lay the velocities out anew, e.g. as one flat vector (the formulas are elementwise)."""
-        self.velocities = convert(self.velocities)
+            theta += v                                 # theta <- theta + v
 
 
 class Adam:
-    """Adam (Kingma and Ba, 2014), with bias-corrected step size.
+    """Adam (Kingma and Ba, 2014), with bias-corrected step size, in place.
 
     ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g**2``,
     ``theta <- theta - alpha_t m / (sqrt(v) + eps)`` with
@@ -102,41 +89,52 @@ class Adam:
 
     Parameters
     ----------
-    params : sequence of ndarray
+    n : int
+        Number of parameters.
     learning_rate : float
     beta_1, beta_2 : float, default 0.9, 0.999
     epsilon : float, default 1e-8
+    dtype : dtype, default float64
     """
 
-    def __init__(
-        self,
-        params: Sequence[Array],
-        learning_rate: float,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-        epsilon: float = 1e-8,
-    ) -> None:
+    def __init__(self, n: int, learning_rate: float, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-8,
+                 dtype: type = np.float64) -> None:
         self.learning_rate = learning_rate
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        self.m, self.v = np.zeros(n, dtype), np.zeros(n, dtype)
+        self._scratch = np.empty(n, dtype)
 
-    def step(self, params: Sequence[Array], grads: Sequence[Array]) -> list[Array]:
-        """Return the parameters after one Adam step."""
-        b1, b2 = self.beta_1, self.beta_2
+    def gradient_scale(self) -> float:
+        """1: Adam's step is not proportional to the gradient."""
+        return 1.0
+
+    def step(self, theta: Array, grad: Array) -> None:
+        """Update ``theta`` in place from the gradient ``grad`` (left unchanged)."""
+        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._scratch
         self.t += 1
-        self.m = [b1 * m + (1 - b1) * g for m, g in zip(self.m, grads, strict=True)]
-        self.v = [b2 * v + (1 - b2) * g * g for v, g in zip(self.v, grads, strict=True)]
+        m *= b1
+        m += np.multiply(grad, 1 - b1, out=s)          # m <- b1 m + (1 - b1) g
+        v *= b2
+        np.multiply(grad, grad, out=s)
+        s *= 1 - b2
+        v += s                                         # v <- b2 v + (1 - b2) g**2
         lr = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        return [
-            p - lr * m / (np.sqrt(v) + self.epsilon)
-            for p, m, v in zip(params, self.m, self.v, strict=True)
-        ]
+        np.sqrt(v, out=s)
+        s += self.epsilon
+        np.divide(m, s, out=s)
+        s *= lr
+        theta -= s                                     # theta <- theta - alpha_t m / (√v + eps)
 
-    def relayout_state(self, convert: Callable[[list[Array]], list[Array]]) -> None:
-        """Lay the moments out anew, e.g. as one flat vector (all formulas are elementwise)."""
-        self.m, self.v = convert(self.m), convert(self.v)
+
+def clip_by_norm(grad: Array, max_norm: float | None) -> None:
+    """Scale ``grad`` in place so that its L2 norm is at most ``max_norm`` (None: no limit)."""
+    if max_norm is None:
+        return
+    norm = math.sqrt(float(np.vdot(grad, grad)))
+    if norm > max_norm:
+        grad *= max_norm / norm
 
 
 class LearningRateSchedule:

@@ -183,5 +183,5 @@ def animate_training(model: Any, X: Any, y: Any, path: str | os.PathLike[str] = 
         model.fit(X, y)
     finally:
         model.set_params(callbacks=user_callbacks)
-    return write_animation(snapshots.frames(model), X, y, path, fps=fps,
+    return write_animation([Frame(*f) for f in snapshots.frames(model)], X, y, path, fps=fps,
                            title=type(model).__name__, unit="epoch", resolution=resolution)

@@ -12,8 +12,7 @@ from matplotlib.figure import Figure
 from .._memory import forward_rows
 from ..engine.activations import ACTIVATIONS
 from ..engine.losses import OUTPUTS
-from ..engine.network import forward
-from ..training import Network
+from ..engine.network import Network
 from .figures import CMAP, _check_data, _class_codes, _grid
 
 MAX_UNITS_SHOWN = 16
@@ -21,7 +20,7 @@ WEIGHT_CMAP = colormaps["RdBu"]  # red negative, blue positive
 
 
 def as_network(model: Any) -> Network:
-    """The :class:`~barenet.training.Network` of a fitted estimator or of the article's
+    """The :class:`~barenet.engine.network.Network` of a fitted estimator or of the article's
     parameter dictionary (``W1, b1, W2, b2``, features x samples), or ``model`` itself."""
     if isinstance(model, Network):
         return model
@@ -29,9 +28,9 @@ def as_network(model: Any) -> Network:
         missing = [k for k in ("W1", "b1", "W2", "b2") if k not in model]
         if missing:
             raise ValueError(f"the parameter dictionary lacks {', '.join(missing)}")
-        return Network([np.asarray(model["W1"]).T, np.asarray(model["W2"]).T],
-                       [np.ravel(model["b1"]), np.ravel(model["b2"])],
-                       [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+        return Network.from_weights([np.asarray(model["W1"]).T, np.asarray(model["W2"]).T],
+                                    [np.ravel(model["b1"]), np.ravel(model["b2"])],
+                                    [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
     if not hasattr(model, "coefs_"):
         raise ValueError(f"{type(model).__name__} is not fitted; fit it before drawing it")
     return model._network()
@@ -63,12 +62,12 @@ def plot_hidden_units(model: Any, X: Any, y: Any, *, margin: float = 1.0,
     """
     X, y = _check_data(X, y)
     net = as_network(model)
-    if net.coefs[0].shape[0] != 2:
+    if net.layer_sizes[0] != 2:
         raise ValueError(f"unit maps need a 2-feature model; this one has "
-                         f"{net.coefs[0].shape[0]} features")
+                         f"{net.layer_sizes[0]} features")
     xx, yy, grid = _grid(X, margin, resolution)
     maps = _unit_maps(net, grid)
-    units = [W.shape[1] for W in net.coefs]
+    units = net.layer_sizes[1:]
     rows = [(f"layer {i + 1}", A, net.hidden[i].name) for i, A in enumerate(maps[:-1])]
     output = {"binary": "sigmoid", "multilabel": "sigmoid", "multiclass": "softmax"}
     rows.append(("output", maps[-1], output.get(net.output.name, "identity")))
@@ -109,16 +108,18 @@ def plot_hidden_units(model: Any, X: Any, y: Any, *, margin: float = 1.0,
 def _unit_maps(net: Network, grid: np.ndarray) -> list[np.ndarray]:
     """Each layer's first :data:`MAX_UNITS_SHOWN` activations over the grid's points.
 
-    The points go through in chunks, keeping only the units shown, so a
-    network of any width needs no more memory than a chunk.
+    The points go through the network's forward pass in chunks, keeping only
+    the units shown, so a network of any width needs no more memory than a chunk.
     """
-    dtype = net.coefs[0].dtype
-    maps = [np.empty((len(grid), min(W.shape[1], MAX_UNITS_SHOWN)), dtype) for W in net.coefs]
-    step = forward_rows(sum(W.shape[1] for W in net.coefs), dtype.itemsize)
+    grid = grid.astype(net.theta.dtype)
+    step = forward_rows(sum(net.layer_sizes[1:]), net.theta.itemsize)
+    maps = [np.empty((len(grid), min(n, MAX_UNITS_SHOWN)), grid.dtype)
+            for n in net.layer_sizes[1:]]
     for start in range(0, len(grid), step):
-        _, As = forward(grid[start:start + step].astype(dtype), net.coefs, net.intercepts,
-                        net.activations)
-        for M, A in zip(maps, As[1:], strict=True):
+        points = grid[start:start + step]
+        layers = [*net.hidden_activations(points, step),
+                  net.output.activation(net.logits(points, step))]
+        for M, A in zip(maps, layers, strict=True):
             M[start:start + step] = A[:, :M.shape[1]]
     return maps
 
@@ -142,7 +143,7 @@ def plot_network(model: Any, *, feature_names: list[str] | None = None) -> Figur
     Figure
     """
     net = as_network(model)
-    sizes = [net.coefs[0].shape[0], *(W.shape[1] for W in net.coefs)]
+    sizes = net.layer_sizes
     shown = [min(s, MAX_UNITS_SHOWN) for s in sizes]
     if feature_names is None:
         names = getattr(model, "feature_names_in_", None)
@@ -152,8 +153,9 @@ def plot_network(model: Any, *, feature_names: list[str] | None = None) -> Figur
     ax = fig.add_subplot()
     # first unit on top
     ys = [np.linspace((n - 1) / 2, -(n - 1) / 2, n) if n > 1 else np.zeros(1) for n in shown]
-    biggest = max(float(np.abs(W).max()) for W in net.coefs) or 1.0
-    for layer, W in enumerate(net.coefs):
+    coefs, intercepts = net.coefs(), net.intercepts()
+    biggest = max(float(np.abs(W).max()) for W in coefs) or 1.0
+    for layer, W in enumerate(coefs):
         w = W[: shown[layer], : shown[layer + 1]]
         for i in range(w.shape[0]):
             for j in range(w.shape[1]):
@@ -161,12 +163,12 @@ def plot_network(model: Any, *, feature_names: list[str] | None = None) -> Figur
                 ax.plot([layer, layer + 1], [ys[layer][i], ys[layer + 1][j]],
                         color=WEIGHT_CMAP(0.5 + 0.5 * np.sign(w[i, j]) * max(strength, 0.15)),
                         linewidth=0.3 + 4 * strength, alpha=0.35 + 0.6 * strength, zorder=1)
-    bias_scale = max([float(np.abs(b).max()) for b in net.intercepts] + [1e-12])
+    bias_scale = max([float(np.abs(b).max()) for b in intercepts] + [1e-12])
     for layer, n in enumerate(shown):
         if layer == 0:
             colors = ["#dddddd"] * n
         else:
-            b = net.intercepts[layer - 1][:n]
+            b = intercepts[layer - 1][:n]
             colors = [WEIGHT_CMAP(0.5 + 0.5 * float(v) / bias_scale) for v in b]
         ax.scatter(np.full(n, layer), ys[layer], s=260, c=colors, edgecolors="#333333",
                    zorder=2)

@@ -15,9 +15,7 @@ import base64
 
 import numpy as np
 
-from ..engine.activations import get_activation
 from ..engine.losses import binary_log_loss_from_logits
-from ..engine.network import forward
 
 Array = np.ndarray
 BOUNDARY_SIZE = 64
@@ -80,13 +78,7 @@ def hidden_activations(model, points: Array) -> list[Array]:
     list of ndarray
         ``A[l]`` of shape ``(n_points, n_units_l)`` for each hidden layer.
     """
-    n_hidden = len(model.coefs_) - 1
-    names = model.activation if isinstance(model.activation, list) else (
-        [model.activation] * n_hidden)
-    acts = [get_activation(name) for name in names]
-    _, As = forward(points.astype(model.coefs_[0].dtype), model.coefs_[:-1],
-                    model.intercepts_[:-1], acts)
-    return As[1:]
+    return model._network().hidden_activations(points.astype(model.coefs_[0].dtype))
 
 
 def unit_maps(model, points: Array) -> list[dict[str, object]]:

@@ -1,0 +1,133 @@
+"""Watching a fit: the divergence guard and the stopping rules, each testable alone.
+
+As scikit-learn keeps ``_update_no_improvement_count`` out of its loop, the
+training loop (:mod:`barenet.training.loop`) only asks these objects what
+to do: :class:`DivergenceGuard` whether a step blew up (and puts the weights
+back), :class:`ConvergenceMonitor` whether to stop after an epoch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..engine.optimizers import LearningRateSchedule
+
+Array = np.ndarray
+
+# A loss this many times above the first batch's (plus one, for losses near zero)
+# only comes from steps that overshoot further each time.
+BLOWUP_FACTOR = 1e6
+
+
+class DivergenceError(ValueError):
+    """Training diverged (the loss blew up or became non-finite): the learning rate is too large."""
+
+
+def blew_up(loss: float, first_loss: float) -> bool:
+    """Whether ``loss`` says training diverged.
+
+    It is not finite, or it exceeds ``BLOWUP_FACTOR * (first_loss + 1)``,
+    ``first_loss`` being the loss before the first step: the one test of
+    divergence, for every training loop.
+    """
+    return not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1))
+
+
+class DivergenceGuard:
+    """Keeps the weights from before each step, and puts them back if the step blew up.
+
+    A step to non-finite or exploding weights shows in the next loss, so
+    :meth:`check` is called with the loss before each step: when it blew up,
+    the weights go back to those before the previous step (the last good
+    ones) and :class:`DivergenceError` says what happened.
+
+    Parameters
+    ----------
+    theta : ndarray
+        The parameters being trained (watched in place).
+    """
+
+    def __init__(self, theta: Array) -> None:
+        self.theta = theta
+        self.previous = theta.copy()
+        self.first_loss: float | None = None
+
+    def check(self, loss: float, epoch: int, learning_rate: float) -> None:
+        """Before a step: raise if ``loss`` blew up, else remember the weights.
+
+        Raises
+        ------
+        DivergenceError
+            With the weights rolled back to those before the last step.
+        """
+        if self.first_loss is None:
+            self.first_loss = loss
+        if blew_up(loss, self.first_loss):
+            self.diverged(loss, epoch, learning_rate)
+        self.previous[...] = self.theta
+
+    def check_weights(self, epoch: int, learning_rate: float) -> None:
+        """At the end: raise (rolled back) if the last step left non-finite weights."""
+        if not np.all(np.isfinite(self.theta)):
+            self.diverged(math.inf, epoch, learning_rate)
+
+    def diverged(self, loss: float, epoch: int, learning_rate: float) -> None:
+        """Roll back and raise :class:`DivergenceError`."""
+        self.theta[...] = self.previous
+        raise DivergenceError(
+            f"training diverged at epoch {epoch + 1}: the loss went from "
+            f"{self.first_loss:.4g} to {loss:.4g} (learning rate {learning_rate:g}); use a "
+            "smaller learning rate (learning_rate_init) or set max_grad_norm. The model "
+            "keeps the weights from before the step that blew up.")
+
+
+class ConvergenceMonitor:
+    """Scikit-learn's stopping rules, told one epoch at a time.
+
+    Training stops when the figure watched (the training loss, or with
+    early stopping the validation score) has not improved by ``tol`` for
+    more than ``n_iter_no_change`` epochs in a row; with the "adaptive"
+    schedule a plateau first divides the learning rate by 5.  With early
+    stopping the best weights seen are kept, to be restored at the end.
+
+    Parameters
+    ----------
+    tol : float
+    n_iter_no_change : int or None
+        None never stops.
+    schedule : LearningRateSchedule
+    theta : ndarray, optional
+        The parameters, when the validation score is watched (early stopping).
+    """
+
+    def __init__(self, tol: float, n_iter_no_change: int | None,
+                 schedule: LearningRateSchedule, theta: Array | None = None) -> None:
+        self.tol, self.patience, self.schedule, self.theta = tol, n_iter_no_change, schedule, theta
+        self.best_loss, self.best_score = math.inf, -math.inf
+        self.best_theta: Array | None = None
+        self.no_improvement, self.converged = 0, False
+
+    def update(self, loss: float, score: float | None) -> bool:
+        """Record an epoch's loss and validation score; return whether to stop."""
+        if self.theta is not None:
+            improved = score > self.best_score + self.tol
+            if score > self.best_score:
+                self.best_score = score
+                self.best_theta = self.theta.copy()
+        else:
+            improved = loss < self.best_loss - self.tol
+        self.best_loss = min(self.best_loss, loss)
+        self.no_improvement = 0 if improved else self.no_improvement + 1
+        if self.patience is not None and self.no_improvement > self.patience:
+            if self.schedule.on_plateau():
+                self.no_improvement = 0
+            else:
+                self.converged = True
+        return self.converged
+
+    def restore_best(self) -> None:
+        """With early stopping: put the best weights seen back into ``theta``."""
+        if self.theta is not None and self.best_theta is not None:
+            self.theta[...] = self.best_theta

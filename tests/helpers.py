@@ -1,0 +1,14 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from barenet.engine.network import Network
+
+
+def loss_and_gradients(net: Network, X, Y, sample_weight=None, alpha: float = 0.0):
+    """The network's loss and its gradient by array, ``[*dcoefs, *dintercepts]``
+    in scikit-learn's shapes (copies)."""
+    loss, grad = net.loss_and_gradient(np.asarray(X), np.asarray(Y), sample_weight, alpha)
+    return loss, [np.array(g) for g in (*net.coefs(grad), *net.intercepts(grad))]
