@@ -42,9 +42,9 @@ PARAMETER_COPIES = 5
 # work arrays, bounds and gradient, the iterates passed to it and back.
 LBFGS_EXTRA_COPIES = 20
 # Arrays of one row's width per unit during a pass: 3 where activations
-# overwrite pre-activations and slopes overwrite activations (the folded
-# layout of stochastic training), else 6 (pre-activations, activations,
-# their gradients, the slope, and the temporaries between them).
+# overwrite pre-activations and slopes overwrite activations (the engine's
+# network, for every built-in activation), else 6 (pre-activations kept
+# beside the activations, their gradients, and the temporaries between them).
 ACTIVATION_COPIES = {True: 3, False: 6}
 # Fits below this size are not checked: reading the limits costs more than
 # they risk, and a partial_fit loop would pay for it on every call.
@@ -189,13 +189,13 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
     when ``B`` does not divide the samples) and ``s`` bytes per number:
 
     * parameters: ``5 P s`` (:data:`PARAMETER_COPIES`);
-    * optimiser state: ``k P s``, the state and the new arrays a step makes
-      before it drops the old ones: ``k = 3`` for "sgd" (a velocity), ``5``
-      for "adam" (two moments), 0 for "gd" (plain descent, in place);
+    * optimiser state: ``k P s``, laid out like the parameters and updated
+      in place: ``k = 1`` for "sgd" (a velocity), ``3`` for "adam" (two
+      moments and a scratch vector), 0 for "gd" (plain descent);
     * L-BFGS: ``(2 m + 20) P`` float64 numbers: scipy's history of ``m = 10``
       vector pairs, and :data:`LBFGS_EXTRA_COPIES`;
     * activations: ``(B + r) (c U + 2 n_in) s``, ``c`` from
-      :data:`ACTIVATION_COPIES` (L-BFGS: the full batch, never in place);
+      :data:`ACTIVATION_COPIES` (L-BFGS: the full batch);
     * data: an index of the samples, 8 bytes each.
 
     Measured peaks (``tracemalloc``) of the estimators' fits are 0.65 to 0.95
@@ -224,16 +224,16 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
     --------
     >>> parts = fit_memory([2, 64, 64, 1], 1_000_000, 1024, "sgd", 4)
     >>> format_bytes(sum(parts.values()))
-    '10.2 MiB'
+    '10.1 MiB'
     """
     n_params = n_parameters(layer_sizes)
     lbfgs = solver == "lbfgs"
     batch = n_samples if lbfgs else max(1, min(batch_size, n_samples))
     rows = batch + n_samples % batch
-    per_row = ACTIVATION_COPIES[in_place and not lbfgs] * sum(layer_sizes[1:]) + 2 * layer_sizes[0]
+    per_row = ACTIVATION_COPIES[in_place] * sum(layer_sizes[1:]) + 2 * layer_sizes[0]
     parts = {
         "parameters": PARAMETER_COPIES * n_params * itemsize,
-        "optimiser state": {"sgd": 3, "adam": 5}.get(solver, 0) * n_params * itemsize,
+        "optimiser state": {"sgd": 1, "adam": 3}.get(solver, 0) * n_params * itemsize,
         "L-BFGS": (2 * LBFGS_HISTORY + LBFGS_EXTRA_COPIES) * n_params * 8 if lbfgs else 0,
         "activations": rows * per_row * itemsize,
         "data": 8 * n_samples,
