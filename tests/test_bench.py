@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from barenet import bench, datasets, shallow
+from barenet.bench.article import _chaos_spread, _compare_cost_lines, _torch_runner
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_quick_bench_reports_every_workload_and_ratio(no_torch):
 def test_torch_peer_trains_like_the_article():
     torch = pytest.importorskip("torch")
     X, y = datasets.gaussian_quantiles()
-    model = bench._torch_runner(X, y, 4, 60, 1.2)()
+    model = _torch_runner(X, y, 4, 60, 1.2)()
     # Same initial weights, same full-batch steps: the same network to rounding.
     p = shallow.nn_model(X.T, y.reshape(1, -1), 4, 60)
     with torch.no_grad():
@@ -69,14 +70,14 @@ def test_naive_reference_is_the_article(capsys):
 
 
 def test_cost_line_check_tolerates_chaos_only_late():
-    same = bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.23])
+    same = _compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.23])
     assert same["ok"] and "equal" in same["message"]
-    early = bench._compare_cost_lines([0.69, 0.3001, 0.2], [0.69, 0.3, 0.2])
+    early = _compare_cost_lines([0.69, 0.3001, 0.2], [0.69, 0.3, 0.2])
     assert not early["ok"] and "DIFFER" in early["message"]
-    assert not bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.3])["ok"]
+    assert not _compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.3])["ok"]
     # The late tolerance is the article's own measured spread when that is wider.
-    assert bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.3], spread=0.15)["ok"]
-    assert not bench._compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.4], spread=0.15)["ok"]
+    assert _compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.3], spread=0.15)["ok"]
+    assert not _compare_cost_lines([0.69, 0.3, 0.2], [0.69, 0.3, 0.4], spread=0.15)["ok"]
 
 
 def test_chaos_spread_is_the_largest_late_move_under_rounding_changes():
@@ -88,7 +89,7 @@ def test_chaos_spread_is_the_largest_late_move_under_rounding_changes():
         return [0.69, 0.3, 0.2 + 0.01 * k, 0.1]
 
     X = np.ones((2, 3))
-    assert bench._chaos_spread(article, X, [0.69, 0.3, 0.2, 0.1]) == pytest.approx(0.04)
+    assert _chaos_spread(article, X, [0.69, 0.3, 0.2, 0.1]) == pytest.approx(0.04)
     assert len(calls) == 4 and all(np.all(c != X) for c in calls)
 
 
@@ -125,7 +126,7 @@ def test_bad_arguments_are_refused(kwargs, match):
 
 def test_scale_workloads_run_and_check(monkeypatch):
     """W3/W4 on a small stand-in for the million points: structure and checks, no timing."""
-    import barenet.bench_scale as scale
+    import barenet.bench.scale as scale
     from barenet.bench import run_bench
 
     small = scale._data(True)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import barenet as bn
+import barenet._model_estimator
 import barenet.io
 from barenet.cli import main
 from barenet.io import ModelFileError
@@ -867,7 +868,7 @@ def test_save_refuses_what_load_would_refuse(make, message, tmp_path):
 
 def test_save_refuses_models_beyond_the_file_limits(tmp_path, monkeypatch):
     model = _fitted("multiclass")
-    monkeypatch.setattr(barenet.io, "MAX_LAYERS", 1)
+    monkeypatch.setattr(barenet._model_estimator, "MAX_LAYERS", 1)
     with pytest.raises(ValueError, match="has 2 layers of weights; a model file holds at most 1"):
         bn.save(model, tmp_path / "m.npz")
     monkeypatch.undo()

@@ -68,6 +68,7 @@ def check_writable(path: str | os.PathLike[str], folder: bool = False) -> Path:
     Returns
     -------
     pathlib.Path
+        ``path``, which the caller may now write.
 
     Raises
     ------

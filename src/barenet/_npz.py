@@ -1,10 +1,11 @@
 """Reading a model file's ``.npz`` archive without trusting it.
 
-The machinery under :func:`barenet.load`: the zip directory, each member's
-``.npy`` header, the arrays' data and the JSON metadata text, each read only
-after the sizes it implies have been checked, so that no file can make
-reading slow or hungry for memory.  What the arrays must be (their names,
-dtypes and shapes) is the model format's business, in :mod:`barenet.io`.
+The machinery under :func:`barenet.load`: the zip directory, the members'
+``.npy`` arrays and the JSON metadata text, each read only after the sizes it
+implies have been checked, so that no file can make reading slow or hungry
+for memory.  One member's header and data are read by :mod:`barenet._npy`.
+What the arrays must be (their names, dtypes and shapes) is the model format's
+business, in :mod:`barenet.io`.
 
 The interface, in the order load uses it:
 
@@ -12,44 +13,37 @@ The interface, in the order load uses it:
     The zip archive and its checked list of members, by name.
 :func:`read_json`
     A text member parsed as JSON, its size and nesting capped first.
-:func:`read_header`
-    A member's ``.npy`` header (an :class:`Npy`), checked on its own.
 :func:`read_arrays`
-    The members a model format describes (dtype or :class:`Kinds`, and shape,
-    by name), every header checked against it before any data is read
-    (:func:`read_array` reads one).
-:func:`npy_size`
-    What an array takes in the archive, for save to check before writing.
+    The members a model format describes (dtype or :class:`~barenet._npy.Kinds`,
+    and shape, by name), every header (:func:`~barenet._npy.read_header`)
+    checked against it before any data is read.
 
-The limits (``MAX_*``) are the file's: save checks a model against them too.
-Every failure raises :class:`ModelFileError`, naming the file.
+The limits (``MAX_*``, here and in :mod:`barenet._npy`) are the file's: save
+checks a model against them too.  Every failure raises
+:class:`~barenet._npy.ModelFileError`, naming the file.
 """
 
 from __future__ import annotations
 
-import ast
-import io
 import json
-import math
 import os
 import re
-import struct
 import zipfile
-import zlib
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 import numpy as np
 
-
-class ModelFileError(ValueError):
-    """A model file that cannot be read or should not be trusted."""
-
-
-ModelFileError.__module__ = "barenet.io"  # where users meet it
+from ._npy import (
+    MAX_NPY_HEADER,
+    Kinds,
+    ModelFileError,
+    Npy,
+    check_header,
+    read_array,
+    read_header,
+)
 
 # -- limits ---------------------------------------------------------------------------
 # Each limit is checked against what the file declares, before the data it
@@ -61,51 +55,15 @@ MAX_LAYERS = 1024
 MAX_SERIES = 16  # training-record series (history_); barenet records 4
 # coefs_i and intercepts_i per layer, classes, feature names, metadata, the series
 MAX_MEMBERS = 2 * MAX_LAYERS + 3 + MAX_SERIES
-MAX_STRING_CHARS = 2**23  # the longest text item of any member: version 1's metadata
-MAX_TEXT_CHARS = 4096  # any other text: a class label, a feature name, a parameter
 _MAX_DIRECTORY_BYTES = 256 * MAX_MEMBERS  # zip's list of members; save writes < 100 B each
 _MAX_JSON_CONTAINERS = 64  # lists and objects in the metadata; save writes about 15
 _MAX_DEFLATE_RATIO = 100  # weights deflate ~1.1:1, the JSON metadata ~10:1, a bomb ~1000:1
 _RATIO_FLOOR = 2**20  # members smaller than this cannot be bombs, whatever their ratio
-_MAX_NPY_HEADER = 4096  # NumPy writes 118 bytes or so; np.load allows 10,000
-_CHUNK = 2**22
 _ZIP_FLAGS = 0x0E | 0x800  # deflate level hints, data descriptor, UTF-8 names
 _MEMBER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\.npy")
-_DESCR = re.compile(r"[<>|=](?:[biuf][0-9]|U[0-9]{1,9})")
-_NUMERIC = {"b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8"}
 # A JSON string, or an unterminated one up to the end: the match can never fail
 # and backtrack, which keeps it linear on any text.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
-
-
-class Npy(NamedTuple):
-    """What an ``.npy`` header declares, and where its data starts."""
-
-    dtype: np.dtype
-    shape: tuple[int, ...]
-    fortran: bool
-    offset: int
-
-    @property
-    def nbytes(self) -> int:
-        return math.prod(self.shape) * self.dtype.itemsize  # Python ints: no overflow
-
-
-class Kinds(NamedTuple):
-    """Text or numbers of any size: the dtype kinds a member may hold, and what it holds."""
-
-    kinds: str  # "biufU": numbers or text; "U": text
-    what: str  # "class labels are numbers or texts"
-
-
-def npy_size(array: np.ndarray) -> int:
-    """The bytes ``np.savez`` writes for ``array``: its ``.npy`` header and data.
-
-    The size that :func:`open_archive` counts against :data:`MAX_MODEL_BYTES`.
-    """
-    header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
-    return header.tell() + array.nbytes
 
 
 # -- the archive ----------------------------------------------------------------------
@@ -257,105 +215,6 @@ def _check_directory(archive: zipfile.ZipFile, size: int, path: Path) -> dict:
 
 
 # -- the members ----------------------------------------------------------------------
-@contextmanager
-def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Iterator[IO[bytes]]:
-    """Open a member; zipfile stops at its declared size and checks its CRC."""
-    try:
-        with archive.open(info) as stream:
-            yield stream
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ModelFileError(f"{path}: member {info.filename!r} is damaged ({exc}); the file "
-                             "is corrupted: save the model again") from exc
-
-
-def _read_exact(stream: IO[bytes], n: int, where: str) -> bytes:
-    data = stream.read(n)
-    if len(data) != n:
-        raise ModelFileError(f"{where} ends early; the file is truncated or corrupted")
-    return data
-
-
-def read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Npy:
-    """Read and check a member's ``.npy`` header, and only its header.
-
-    The header must be of ``.npy`` format 1.0 to 3.0, under 4 KiB, describe
-    numbers or text (of at most :data:`MAX_STRING_CHARS` characters) in at
-    most 2 dimensions, and declare exactly the member's size.
-    """
-    where = f"{path}: member {info.filename!r}"
-    with _member(archive, info, path) as stream:
-        magic = _read_exact(stream, 8, where)
-        if magic[:6] != b"\x93NUMPY":
-            raise ModelFileError(f"{where} is not a NumPy array; the file was altered or is "
-                                 "not a barenet model")
-        version = magic[6], magic[7]
-        if version not in ((1, 0), (2, 0), (3, 0)):
-            raise ModelFileError(f"{where} uses .npy format version {version[0]}.{version[1]}; "
-                                 "barenet reads versions 1.0 to 3.0")
-        width = 2 if version == (1, 0) else 4
-        (length,) = struct.unpack("<H" if width == 2 else "<I", _read_exact(stream, width, where))
-        if length > _MAX_NPY_HEADER:
-            raise ModelFileError(f"{where} has a {length}-byte .npy header; NumPy writes about "
-                                 "a hundred: the file was altered")
-        raw = _read_exact(stream, length, where)
-    try:
-        header = ast.literal_eval(raw.decode("utf-8" if version == (3, 0) else "latin-1"))
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError) as exc:
-        raise ModelFileError(f"{where} has a broken .npy header; the file is corrupted") from exc
-    descr = header.get("descr") if isinstance(header, dict) else None
-    if (not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}
-            or not isinstance(descr, str) or not _DESCR.fullmatch(descr)
-            or (descr[1] != "U" and descr[1:] not in _NUMERIC)
-            or (descr[1] == "U" and not 1 <= int(descr[2:]) <= MAX_STRING_CHARS)
-            or not isinstance(header["fortran_order"], bool)
-            or not isinstance(header["shape"], tuple) or len(header["shape"]) > 2
-            or not all(type(n) is int and n >= 0 for n in header["shape"])):
-        raise ModelFileError(f"{where} has a .npy header barenet does not write ({raw[:80]!r}); "
-                             "a model holds only numbers and text arrays of up to 2 dimensions")
-    npy = Npy(np.dtype(descr), header["shape"], header["fortran_order"], 8 + width + length)
-    if info.file_size != npy.offset + npy.nbytes:
-        raise ModelFileError(f"{where} declares a {npy.dtype} array of shape {npy.shape} "
-                             f"({npy.nbytes} bytes) but holds {info.file_size - npy.offset}; "
-                             "the file is truncated or corrupted")
-    return npy
-
-
-def read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, npy: Npy,
-               path: Path) -> np.ndarray:
-    """Read a member's data, whose size has been checked, into a native-order array.
-
-    Booleans come back as 0 or 1 whatever their byte; text that is not valid
-    Unicode is refused.  Whether NaN or infinity may appear is the caller's
-    business.
-    """
-    where = f"{path}: member {info.filename!r}"
-    buffer = np.empty(npy.nbytes, np.uint8)
-    view, done = memoryview(buffer), 0
-    with _member(archive, info, path) as stream:
-        _read_exact(stream, npy.offset, where)  # the header, checked already
-        while done < npy.nbytes:  # in chunks, so that the peak is the array itself
-            chunk = stream.read(min(_CHUNK, npy.nbytes - done))
-            if not chunk:
-                raise ModelFileError(f"{where} ends early; the file is truncated or corrupted")
-            view[done:done + len(chunk)] = chunk
-            done += len(chunk)
-        if stream.read(1):
-            raise ModelFileError(f"{where} is longer than its header says; the file is "
-                                 "corrupted")
-    array = buffer.view(npy.dtype)
-    if not npy.dtype.isnative:
-        array = array.byteswap(inplace=True).view(npy.dtype.newbyteorder("="))
-    array = array.reshape(npy.shape, order="F" if npy.fortran else "C")
-    if array.dtype.kind == "b":
-        array = array.view(np.uint8) != 0  # a bool byte other than 0 or 1 is still one value
-    if array.dtype.kind == "U":
-        codes = buffer.view(np.uint32)  # the buffer is in native order by now
-        if np.any((codes >= 0x110000) | ((codes >= 0xD800) & (codes < 0xE000))):
-            raise ModelFileError(f"{path}: {info.filename[:-4]} holds text that is not valid "
-                                 "Unicode; the file is corrupted")
-    return array
-
-
 def read_arrays(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
                 headers: dict[str, Npy], specs: dict[str, tuple[np.dtype | Kinds, tuple]],
                 path: Path, not_finite_ok: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
@@ -385,7 +244,7 @@ def read_arrays(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
         raise ModelFileError(f"{path}: unexpected array {extra[0]!r}, which its metadata "
                              "does not describe; the file was altered or not made by barenet")
     for name, (dtype, shape) in specs.items():
-        _check_header(headers[name], dtype, shape, name, path)
+        check_header(headers[name], dtype, shape, name, path)
     arrays = {}
     for name in specs:
         array = arrays[name] = read_array(archive, infos[name], headers[name], path)
@@ -394,21 +253,6 @@ def read_arrays(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
             raise ModelFileError(f"{path}: {name} contains NaN or infinity; the file is "
                                  "corrupted or the model diverged: train and save it again")
     return arrays
-
-
-def _check_header(npy: Npy, dtype: np.dtype | Kinds, shape: tuple, name: str,
-                  path: Path) -> None:
-    """Check a header against what the metadata says."""
-    if npy.shape != shape:
-        raise ModelFileError(f"{path}: {name} has shape {npy.shape}, but the metadata says "
-                             f"{shape}; the file was altered or is corrupted")
-    if isinstance(dtype, Kinds):
-        if npy.dtype.kind not in dtype.kinds or npy.dtype.itemsize > 4 * MAX_TEXT_CHARS:
-            raise ModelFileError(f"{path}: {name} has dtype {npy.dtype}; {dtype.what} of up "
-                                 f"to {MAX_TEXT_CHARS} characters")
-    elif npy.dtype.newbyteorder("=") != dtype:
-        raise ModelFileError(f"{path}: {name} has dtype {npy.dtype}, but the metadata says "
-                             f"{dtype}; the file was altered or is corrupted")
 
 
 # -- the metadata ---------------------------------------------------------------------
@@ -433,7 +277,7 @@ def read_json(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
     n_chars : int
         The text's length.
     """
-    if info.file_size > 4 * max_chars + 12 + _MAX_NPY_HEADER:
+    if info.file_size > 4 * max_chars + 12 + MAX_NPY_HEADER:
         raise ModelFileError(f"{path}: its metadata takes {info.file_size} bytes; barenet "
                              f"writes at most {4 * max_chars}: the file was altered "
                              "or is not a barenet model")

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import inspect
 import math
+import textwrap
 from collections.abc import Callable
 from numbers import Integral, Real
+from typing import TypeVar
 
 import numpy as np
 from sklearn.datasets import make_blobs, make_circles, make_gaussian_quantiles, make_moons
@@ -85,18 +87,97 @@ def _rng(random_state: object) -> np.random.RandomState:
     return np.random.RandomState(int(random_state))
 
 
+# --------------------------------------------------------------------------- recipes
+
+
 def _split(n_samples: int) -> tuple[int, int]:
     """Class sizes for ``n_samples``: class 0 gets the extra point when it is odd."""
     return n_samples - n_samples // 2, n_samples // 2
+
+
+def _balanced_labels(rng: np.random.RandomState, n_samples: int) -> np.ndarray:
+    """Labels 0 and 1 as :func:`_split` shares them out, in random order."""
+    return rng.permutation(np.repeat([0, 1], _split(n_samples)))
 
 
 def _out(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.int64)
 
 
+def _from_sklearn(make: Callable[..., tuple[np.ndarray, np.ndarray]], random_state: object,
+                  **kw: object) -> tuple[np.ndarray, np.ndarray]:
+    """``make(random_state=random_state, **kw)``, one of ``sklearn.datasets``' generators."""
+    _rng(random_state)  # validate the seed the same way as the other generators
+    X, y = make(random_state=random_state, **kw)
+    return _out(X, y)
+
+
+def _labels_first(
+    n_samples: object, noise: object, random_state: object,
+    place: Callable[[np.random.RandomState, np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced labels in random order, the points ``place(rng, y)`` puts them at, then jitter.
+
+    The recipe of :func:`xor` and :func:`spirals`: the labels are drawn first,
+    the points from them, and Gaussian jitter of standard deviation ``noise``
+    last, so that points may cross into the other class's region.
+    """
+    n_samples = _check_n_samples(n_samples)
+    noise = _check_real(noise, "noise")
+    rng = _rng(random_state)
+    y = _balanced_labels(rng, n_samples)
+    X = place(rng, y)
+    return _out(X + rng.normal(0.0, 1.0, size=X.shape) * noise, y)
+
+
+# --------------------------------------------------------------------------- docstrings
+
+# What the generators' parameters mean, unless a generator says otherwise.
+_MEANING = {
+    "n_samples": "Number of points, at least 2.",
+    "noise": "Standard deviation of the jitter added to each coordinate.",
+    "random_state": "Seed.",
+    "cov": "Variance of each coordinate; must be positive.",
+    "factor": "Radius of the inner circle relative to the outer one (unit radius), in [0, 1).",
+    "centers": "Number of blobs, at least 2.",
+}
+_RESULTS = {"X": "ndarray of shape (n_samples, 2), float64",
+            "y": "ndarray of shape (n_samples,), int64"}
+_Generator = TypeVar("_Generator", bound=Callable[..., tuple[np.ndarray, np.ndarray]])
+
+
+def _documented(**meaning: str) -> Callable[[_Generator], _Generator]:
+    """Complete a generator's docstring with its Parameters and Returns sections.
+
+    Each parameter is listed with the type and default of the signature and
+    what it means: ``meaning[name]``, or else the shared :data:`_MEANING`.
+    ``meaning["X"]`` and ``meaning["y"]`` describe the results further.
+    """
+    said = {**_MEANING, **meaning}
+
+    def document(func: _Generator) -> _Generator:
+        lines = ["", "Parameters", "----------"]
+        for name, parameter in inspect.signature(func).parameters.items():
+            lines += [f"{name} : {parameter.annotation}, default {parameter.default!r}",
+                      _indented(said[name])]
+        lines += ["", "Returns", "-------"]
+        for name, kind in _RESULTS.items():
+            lines += [f"{name} : {kind}", *([_indented(said[name])] if name in said else [])]
+        func.__doc__ = inspect.cleandoc(func.__doc__ or "") + "\n" + "\n".join(lines) + "\n"
+        return func
+
+    return document
+
+
+def _indented(text: str) -> str:
+    return textwrap.fill(text, 76, initial_indent="    ", subsequent_indent="    ")
+
+
 # --------------------------------------------------------------------------- generators
 
 
+@_documented(n_samples="Number of points, at least 2. When odd, class 1 gets the extra point.",
+             y="0 for the inner half, 1 for the outer ring.")
 def gaussian_quantiles(
     n_samples: int = 200, cov: float = 0.7, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -106,32 +187,15 @@ def gaussian_quantiles(
     half closest to the origin is class 0 and the outer half class 1 (this is
     ``sklearn.datasets.make_gaussian_quantiles`` with two classes). No straight
     line separates the classes, a circle does.
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2. When odd, class 1 gets the extra point.
-    cov : float, default 0.7
-        Variance of each coordinate; must be positive.
-    random_state : int, default 0
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
-        0 for the inner half, 1 for the outer ring.
     """
     n_samples = _check_n_samples(n_samples)
     cov = _check_real(cov, "cov", positive=True)
-    _rng(random_state)  # validate the seed the same way as the other generators
-    X, y = make_gaussian_quantiles(
-        mean=None, cov=cov, n_samples=n_samples, n_features=2, n_classes=2,
-        shuffle=True, random_state=random_state,
-    )
-    return _out(X, y)
+    return _from_sklearn(make_gaussian_quantiles, random_state, mean=None, cov=cov,
+                         n_samples=n_samples, n_features=2, n_classes=2, shuffle=True)
 
 
+@_documented(n_samples="Number of points, at least 2. When odd, class 0 gets the extra point.",
+             noise="Standard deviation of the jitter on both the angle and the radius.")
 def load_planar_dataset(
     n_samples: int = 400, noise: float = 0.2, random_state: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -143,20 +207,6 @@ def load_planar_dataset(
     With the default arguments the points are bit-identical to the classic course
     version (seed 1, 200 points per class), transposed to one row per sample;
     rows are not shuffled (class 0 first).
-
-    Parameters
-    ----------
-    n_samples : int, default 400
-        Number of points, at least 2. When odd, class 0 gets the extra point.
-    noise : float, default 0.2
-        Standard deviation of the jitter on both the angle and the radius.
-    random_state : int, default 1
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
     """
     n_samples = _check_n_samples(n_samples)
     noise = _check_real(noise, "noise")
@@ -173,63 +223,31 @@ def load_planar_dataset(
     return _out(X, y)
 
 
+@_documented(n_samples="Number of points, at least 2, split evenly (the inner circle gets the "
+                       "extra one).", y="0 for the outer circle, 1 for the inner one.")
 def noisy_circles(
     n_samples: int = 200, noise: float = 0.3, factor: float = 0.5, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two concentric circles with Gaussian jitter (``sklearn.datasets.make_circles``).
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2, split evenly (the inner circle gets the extra one).
-    noise : float, default 0.3
-        Standard deviation of the jitter added to each coordinate.
-    factor : float, default 0.5
-        Radius of the inner circle relative to the outer one (unit radius), in [0, 1).
-    random_state : int, default 0
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
-        0 for the outer circle, 1 for the inner one.
-    """
+    """Two concentric circles with Gaussian jitter (``sklearn.datasets.make_circles``)."""
     n_samples = _check_n_samples(n_samples)
     noise = _check_real(noise, "noise")
     factor = _check_real(factor, "factor", below=1.0)
-    _rng(random_state)
-    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor,
-                        random_state=random_state)
-    return _out(X, y)
+    return _from_sklearn(make_circles, random_state, n_samples=n_samples, noise=noise,
+                         factor=factor)
 
 
+@_documented(n_samples="Number of points, at least 2, split evenly.")
 def noisy_moons(
     n_samples: int = 200, noise: float = 0.2, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaved half-moons with Gaussian jitter (``sklearn.datasets.make_moons``).
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2, split evenly.
-    noise : float, default 0.2
-        Standard deviation of the jitter added to each coordinate.
-    random_state : int, default 0
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
-    """
+    """Two interleaved half-moons with Gaussian jitter (``sklearn.datasets.make_moons``)."""
     n_samples = _check_n_samples(n_samples)
     noise = _check_real(noise, "noise")
-    _rng(random_state)
-    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=random_state)
-    return _out(X, y)
+    return _from_sklearn(make_moons, random_state, n_samples=n_samples, noise=noise)
 
 
+@_documented(n_samples="Number of points, at least 2, shared out evenly among the blobs.",
+             random_state="Seed (5 is the classic course's choice).")
 def blobs(
     n_samples: int = 200, centers: int = 6, random_state: int = 5
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -238,60 +256,32 @@ def blobs(
     ``sklearn.datasets.make_blobs`` draws ``centers`` clusters (unit standard
     deviation); cluster ``k`` gets label ``k % 2``, so each class is a union of
     several blobs. With an odd number of centres class 0 has one blob more.
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2, shared out evenly among the blobs.
-    centers : int, default 6
-        Number of blobs, at least 2.
-    random_state : int, default 5
-        Seed (5 is the classic course's choice).
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
     """
     n_samples = _check_n_samples(n_samples)
     if isinstance(centers, bool) or not isinstance(centers, Integral):
         raise TypeError(f"centers must be an integer, got {type(centers).__name__} {centers!r}")
     if centers < 2:
         raise ValueError(f"centers must be at least 2 to give two classes, got {centers}")
-    _rng(random_state)
-    X, y = make_blobs(n_samples=n_samples, n_features=2, centers=int(centers),
-                      random_state=random_state)
-    return _out(X, y % 2)
+    X, y = _from_sklearn(make_blobs, random_state, n_samples=n_samples, n_features=2,
+                         centers=int(centers))
+    return X, y % 2
 
 
+@_documented(X="Points in ``[0, 1)^2``.")
 def no_structure(n_samples: int = 200, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Uniform points in the unit square with labels unrelated to them.
 
     The labels are a random shuffle of an even split (class 0 gets the extra point
     when ``n_samples`` is odd), drawn independently of the points: there is
     nothing to learn, and a model should do no better than chance on new data.
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2.
-    random_state : int, default 0
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-        Points in ``[0, 1)^2``.
-    y : ndarray of shape (n_samples,), int64
     """
     n_samples = _check_n_samples(n_samples)
     rng = _rng(random_state)
     X = rng.uniform(0.0, 1.0, size=(n_samples, 2))
-    n0, n1 = _split(n_samples)
-    y = rng.permutation(np.repeat([0, 1], [n0, n1]))
-    return _out(X, y)
+    return _out(X, _balanced_labels(rng, n_samples))
 
 
+@_documented()
 def xor(
     n_samples: int = 200, noise: float = 0.1, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -303,35 +293,19 @@ def xor(
     ``noise=0`` the label is exactly the sign of ``x1 * x2``. The noise is
     Gaussian jitter added to the points *after* labelling, so points near the axes
     may cross into a quadrant of the other class.
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2.
-    noise : float, default 0.1
-        Standard deviation of the jitter added to each coordinate.
-    random_state : int, default 0
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
     """
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_real(noise, "noise")
-    rng = _rng(random_state)
-    n0, n1 = _split(n_samples)
-    y = rng.permutation(np.repeat([0, 1], [n0, n1]))
-    # 1 - U[0, 1) lies in (0, 1]: uniform magnitudes that are never exactly zero.
-    magnitude = 1.0 - rng.uniform(0.0, 1.0, size=(n_samples, 2))
-    sign1 = rng.choice([-1.0, 1.0], size=n_samples)
-    sign2 = np.where(y == 1, sign1, -sign1)  # same sign <=> product > 0 <=> class 1
-    X = magnitude * np.column_stack([sign1, sign2])
-    X = X + rng.normal(0.0, 1.0, size=X.shape) * noise
-    return _out(X, y)
+
+    def quadrants(rng: np.random.RandomState, y: np.ndarray) -> np.ndarray:
+        # 1 - U[0, 1) lies in (0, 1]: uniform magnitudes that are never exactly zero.
+        magnitude = 1.0 - rng.uniform(0.0, 1.0, size=(len(y), 2))
+        sign1 = rng.choice([-1.0, 1.0], size=len(y))
+        sign2 = np.where(y == 1, sign1, -sign1)  # same sign <=> product > 0 <=> class 1
+        return magnitude * np.column_stack([sign1, sign2])
+
+    return _labels_first(n_samples, noise, random_state, quadrants)
 
 
+@_documented()
 def spirals(
     n_samples: int = 200, noise: float = 0.1, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -343,32 +317,15 @@ def spirals(
     that the points are spread evenly along the arms. Each class gets
     half of the points (class 0 the extra one when odd); Gaussian jitter of
     standard deviation ``noise`` is then added to each coordinate.
-
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points, at least 2.
-    noise : float, default 0.1
-        Standard deviation of the jitter added to each coordinate.
-    random_state : int, default 0
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2), float64
-    y : ndarray of shape (n_samples,), int64
     """
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_real(noise, "noise")
-    rng = _rng(random_state)
-    n0, n1 = _split(n_samples)
-    y = rng.permutation(np.repeat([0, 1], [n0, n1]))
-    # r = sqrt(uniform) spreads the points evenly along the arms (arc length ~ r**2).
-    r = np.sqrt(rng.uniform(0.5**2, 3.5**2, size=n_samples))
-    angle = np.pi * r + np.pi * y
-    X = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-    X = X + rng.normal(0.0, 1.0, size=X.shape) * noise
-    return _out(X, y)
+
+    def arms(rng: np.random.RandomState, y: np.ndarray) -> np.ndarray:
+        # r = sqrt(uniform) spreads the points evenly along the arms (arc length ~ r**2).
+        r = np.sqrt(rng.uniform(0.5**2, 3.5**2, size=len(y)))
+        angle = np.pi * r + np.pi * y
+        return r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+
+    return _labels_first(n_samples, noise, random_state, arms)
 
 
 # --------------------------------------------------------------------------- registry

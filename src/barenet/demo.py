@@ -9,21 +9,20 @@ of the hidden-size sweep, so the overfitting claim can be checked.
 from __future__ import annotations
 
 import math
-import platform
-import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from . import datasets, shallow
+from ._demo_report import DemoResult, SweepRow, sections, sweep_table
 from ._memory import check_memory
-from ._version import __version__
-from .report import Section, write_reports
+from .report import write_reports
 from .shallow import ARTICLE_SIZES
 
 # Grid points x hidden units one figure may evaluate: seconds of tanh.  Very
@@ -31,52 +30,9 @@ from .shallow import ARTICLE_SIZES
 GRID_WORK = 4e8
 
 
-@dataclass
-class SweepRow:
-    """One hidden size of the sweep.
-
-    ``train_accuracy`` is the article's figure (fit and scored on all the
-    data); ``heldout_mean``/``heldout_std`` are over the cross-validation
-    folds, each fold scored by a network that never saw it.
-    """
-
-    n_h: int
-    train_accuracy: float
-    heldout_mean: float
-    heldout_std: float
-    seconds: float
-
-
-@dataclass
-class DemoResult:
-    """Everything a demo run printed and wrote."""
-
-    dataset: str
-    n_samples: int
-    baseline_accuracy: float
-    network_accuracy: float
-    cost_iterations: list[int]
-    costs: list[float]
-    sweep: list[SweepRow]
-    files: dict[str, Path] = field(default_factory=dict)
-    seconds: float = 0.0
-    warning: str | None = None
-
-
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Percentage of correctly labelled points, as the article prints it."""
     return float(np.mean(np.ravel(y_true) == np.ravel(y_pred)) * 100)
-
-
-def _fit_network(
-    X: np.ndarray, y: np.ndarray, n_h: int, iterations: int, learning_rate: float, seed: int,
-    **kw,
-) -> dict[str, np.ndarray]:
-    """The article's ``nn_model`` on rows = samples data."""
-    return shallow.nn_model(
-        X.T, y.reshape(1, -1), n_h, num_iterations=iterations,
-        learning_rate=learning_rate, seed=seed, **kw,
-    )
 
 
 def _predictor(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
@@ -87,6 +43,18 @@ def _scores(parameters: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndar
     """Probability of class 1, for a snapshot (the parameters are copied)."""
     p = {k: v.copy() for k, v in parameters.items()}
     return lambda X: shallow.predict_proba(p, X.T).ravel()
+
+
+@dataclass
+class _Network:
+    """The article's network once trained, and the record of its training."""
+
+    parameters: dict[str, np.ndarray]
+    accuracy: float
+    cost_iterations: list[int]
+    costs: list[float]
+    frames: list  # of plot.Frame, for the animation
+    warning: str | None
 
 
 def run_demo(
@@ -146,11 +114,6 @@ def run_demo(
     where it started, without diverging, says so in a line starting with
     "Warning:" and in the report.
     """
-    from sklearn.linear_model import LogisticRegressionCV
-    from sklearn.model_selection import StratifiedKFold
-
-    from . import plot
-
     start = time.perf_counter()
     _check_options(hidden, iterations, learning_rate, sizes, cv)
     out = Path(out)
@@ -158,13 +121,37 @@ def run_demo(
     init_seed = 2 if seed is None else seed
     fold_seed = 0 if seed is None else seed
     X, y = datasets.load(dataset, **data_kw)
-    frame_every = max(1, iterations // 40)
+    frame_every = max(1, iterations // 40) if animate else 0
     _check_memory(X.shape, hidden, sizes, iterations // frame_every + 2 if animate else 0)
     counts = np.bincount(y, minlength=2)
     echo(f"Dataset: {dataset}, {len(y)} samples, {X.shape[1]} features, "
          f"class 0: {counts[0]}, class 1: {counts[1]}")
+    baseline, baseline_accuracy = _baseline(X, y, echo)
+    network = _train_network(X, y, hidden, iterations, learning_rate, init_seed, frame_every,
+                             echo)
+    rows, entries = _sweep(X, y, sizes, cv, iterations, learning_rate, init_seed, fold_seed)
+    for line in sweep_table(rows, cv):
+        echo(line)
+    # The figures, once every fit has succeeded: a run that fails writes nothing.
+    files = _figures(X, y, dataset, hidden, baseline, network, entries, out, echo)
+    result = DemoResult(dataset, len(y), baseline_accuracy, network.accuracy,
+                        network.cost_iterations, network.costs, rows, files,
+                        warning=network.warning)
+    settings = {"dataset": dataset, "hidden": hidden, "iterations": iterations,
+                "learning_rate": learning_rate, "seed": seed, "cv": cv,
+                "data seed": data_kw.get("random_state", "dataset default"),
+                "weight seed": init_seed, "fold seed": fold_seed}
+    result.seconds = time.perf_counter() - start
+    files.update(write_reports("barenet demo: a neural network from scratch",
+                               sections(result, settings), out))
+    echo(f"Wrote {len(files)} files to {out}/ in {result.seconds:.1f} s")
+    return result
 
-    # The baseline: a linear model cannot separate these classes.
+
+def _baseline(X: np.ndarray, y: np.ndarray, echo: Callable[[str], None]) -> tuple[Any, float]:
+    """The baseline, a linear model that cannot separate these classes, and its accuracy."""
+    from sklearn.linear_model import LogisticRegressionCV
+
     with warnings.catch_warnings():
         # scikit-learn announces changes of LogisticRegressionCV's defaults; the
         # baseline here is the article's plain call, whatever the version.
@@ -173,18 +160,28 @@ def run_demo(
     baseline_accuracy = accuracy(y, baseline.predict(X))
     echo(f"Accuracy of logistic regression: {baseline_accuracy:.1f}% "
          "(percentage of correctly labelled datapoints)")
+    return baseline, baseline_accuracy
 
-    # The article's network, printing its cost lines.
+
+def _train_network(X: np.ndarray, y: np.ndarray, hidden: int, iterations: int,
+                   learning_rate: float, seed: int, frame_every: int,
+                   echo: Callable[[str], None]) -> _Network:
+    """Train the article's network, printing its cost lines, and record its training.
+
+    The cost curve keeps about 500 points, and the printed lines; a snapshot
+    for the animation is taken every ``frame_every`` iterations (none if 0).
+    """
+    from . import plot
+
     every = max(1, iterations // 500)
     cost_iterations: list[int] = []
     costs: list[float] = []
-    Y = y.reshape(1, -1)
-
     frames: list[plot.Frame] = []
+    Y = y.reshape(1, -1)
 
     def record(i: int, parameters: dict, A2: np.ndarray) -> None:
         on_curve = i % every == 0 or i % 1000 == 0  # the curve, and the printed lines
-        on_frame = animate and (i % frame_every == 0 or i == iterations - 1)
+        on_frame = frame_every > 0 and (i % frame_every == 0 or i == iterations - 1)
         if not (on_curve or on_frame):
             return
         cost = shallow.compute_cost(A2, Y)
@@ -194,16 +191,28 @@ def run_demo(
         if on_frame:
             frames.append(plot.Frame(i, _scores(parameters), cost))
 
-    parameters = _fit_network(X, y, hidden, iterations, learning_rate, init_seed,
-                              print_cost=True, callback=record)
+    parameters = shallow.nn_model(X.T, Y, hidden, num_iterations=iterations,
+                                  learning_rate=learning_rate, seed=seed, print_cost=True,
+                                  callback=record)
     network_accuracy = accuracy(y, _predictor(parameters)(X))
     echo(f"Accuracy: {network_accuracy:.1f}%")
     warning = _cost_warning(costs[0], shallow.compute_cost(_scores(parameters)(X)[None], Y),
                             learning_rate)
     if warning:
         echo(f"Warning: {warning}")
+    return _Network(parameters, network_accuracy, cost_iterations, costs, frames, warning)
 
-    # The sweep: the article's training accuracy, and held-out accuracy.
+
+def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iterations: int,
+           learning_rate: float, seed: int, fold_seed: int) -> tuple[list[SweepRow], list]:
+    """The sweep over hidden sizes: the article's training accuracy, and held-out accuracy.
+
+    Returns the rows of the table and the entries (of ``plot.SweepEntry``) of its figure.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    from . import plot
+
     folds = list(StratifiedKFold(cv, shuffle=True, random_state=fold_seed).split(X, y))
     rows, entries = [], []
     with tqdm(total=len(sizes) * (cv + 1), desc="sweep", unit="fit",
@@ -215,7 +224,7 @@ def run_demo(
         for train in [np.arange(len(y))] + [train for train, _ in folds]:
             fits.append(shallow.nn_model_sweep(
                 X[train].T, y[train].reshape(1, -1), sizes, num_iterations=iterations,
-                learning_rate=learning_rate, seed=init_seed))
+                learning_rate=learning_rate, seed=seed))
             bar.update(len(sizes))
         share = (time.perf_counter() - t0) / len(sizes)  # each size's share of the time
         full_fits, fold_fits = fits[0], fits[1:]
@@ -228,10 +237,17 @@ def run_demo(
             rows.append(row)
             entries.append(plot.SweepEntry(n_h, _predictor(full), row.train_accuracy,
                                            row.heldout_mean))
-    for line in sweep_table(rows, cv):
-        echo(line)
+    return rows, entries
 
-    # The figures, once every fit has succeeded: a run that fails writes nothing.
+
+def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: Any,
+             network: _Network, entries: list, out: Path,
+             echo: Callable[[str], None]) -> dict[str, Path]:
+    """Write the figures (and the animation, if there are frames); their paths by name."""
+    from . import plot
+
+    parameters, frames = network.parameters, network.frames
+    units = sum(entry.n_h for entry in entries)  # every hidden unit of the sweep
     title = f"Decision boundary for hidden layer size {hidden}"
     grid = _resolution(200, hidden)
     if grid < 200:
@@ -243,32 +259,20 @@ def run_demo(
                                                         title="Logistic Regression"),
         "network": lambda: plot.plot_decision_boundary(_predictor(parameters), X, y,
                                                        title=title, resolution=grid),
-        "cost": lambda: plot.plot_cost(costs, iterations=cost_iterations,
+        "cost": lambda: plot.plot_cost(network.costs, iterations=network.cost_iterations,
                                        title=f"Cost, hidden layer size {hidden}"),
         "units": lambda: plot.plot_hidden_units(parameters, X, y,
                                                 resolution=_resolution(60, hidden)),
         "graph": lambda: plot.plot_network(parameters),
-        "sweep": lambda: plot.plot_sweep(entries, X, y,
-                                         resolution=_resolution(200, sum(sizes))),
+        "sweep": lambda: plot.plot_sweep(entries, X, y, resolution=_resolution(200, units)),
     }
     files = {name: plot.save_figure(make(), out / f"{name}.png")
              for name, make in figures.items()}
-    if animate:
+    if frames:
         files["animation"] = plot.write_animation(
             frames, X, y, out / "training.gif", title=title, unit="iteration",
             resolution=_resolution(80, hidden * len(frames)))
-
-    result = DemoResult(dataset, len(y), baseline_accuracy, network_accuracy,
-                        cost_iterations, costs, rows, files, warning=warning)
-    settings = {"dataset": dataset, "hidden": hidden, "iterations": iterations,
-                "learning_rate": learning_rate, "seed": seed, "cv": cv,
-                "data seed": data_kw.get("random_state", "dataset default"),
-                "weight seed": init_seed, "fold seed": fold_seed}
-    result.seconds = time.perf_counter() - start
-    files.update(write_reports("barenet demo: a neural network from scratch",
-                               _sections(result, settings), out))
-    echo(f"Wrote {len(files)} files to {out}/ in {result.seconds:.1f} s")
-    return result
+    return files
 
 
 def _check_memory(shape: tuple[int, int], hidden: int, sizes: Sequence[int],
@@ -320,78 +324,3 @@ def _check_options(hidden: int, iterations: int, learning_rate: float,
         raise ValueError(f"--sizes must be positive integers, got {list(sizes)}")
     if cv < 2:
         raise ValueError(f"cross-validation needs at least 2 folds, got {cv}")
-
-
-def sweep_table(rows: Sequence[SweepRow], cv: int) -> list[str]:
-    """The sweep as aligned text lines (header first)."""
-    lines = [f"{'hidden units':>12}  {'train acc':>9}  {f'held-out acc ({cv}-fold)':>24}"
-             f"  {'time':>6}"]
-    for r in rows:
-        lines.append(f"{r.n_h:>12}  {r.train_accuracy:>8.1f}%  "
-                     f"{f'{r.heldout_mean:.1f}% ± {r.heldout_std:.1f}':>24}  {r.seconds:>5.1f}s")
-    return lines
-
-
-def _verdict(rows: Sequence[SweepRow]) -> str:
-    best_train = max(rows, key=lambda r: r.train_accuracy)
-    best_heldout = max(rows, key=lambda r: r.heldout_mean)
-    text = (f"The highest training accuracy is {best_train.train_accuracy:.1f}% "
-            f"(n_h = {best_train.n_h}); the highest held-out accuracy is "
-            f"{best_heldout.heldout_mean:.1f}% (n_h = {best_heldout.n_h}). ")
-    gaps = [(r.train_accuracy - r.heldout_mean, r.n_h) for r in rows]
-    gap, n_h = max(gaps)
-    text += (f"The widest gap between training and held-out accuracy, {gap:.1f} points, "
-             f"is at n_h = {n_h}: ")
-    if gap > 5:
-        text += "that size fits the training points better than it predicts new ones."
-    else:
-        text += ("no size here overfits by much; training accuracy alone would "
-                 "overstate the differences between sizes.")
-    return text
-
-
-def _sections(result: DemoResult, settings: dict) -> list[Section]:
-    """What the report says, section by section."""
-    import matplotlib
-    import sklearn
-
-    f = result.files
-    printed = zip(result.cost_iterations, result.costs, strict=True)
-    cost_lines = [f"Cost after iteration {i}: {c:f}" for i, c in printed if i % 1000 == 0]
-    again = (f"barenet demo --dataset {settings['dataset']} --hidden {settings['hidden']} "
-             f"--iterations {settings['iterations']} --learning-rate "
-             f"{settings['learning_rate']}"
-             + ("" if settings["seed"] is None else f" --seed {settings['seed']}"))
-    versions = (f"versions: barenet {__version__}, NumPy {np.__version__}, scikit-learn "
-                f"{sklearn.__version__}, matplotlib {matplotlib.__version__}, Python "
-                f"{sys.version.split()[0]} ({platform.system()})")
-    network = [("code", "\n".join(cost_lines)),
-               ("p", f"Training accuracy **{result.network_accuracy:.1f}%**."
-                     + (f" **Warning:** {result.warning}." if result.warning else "")),
-               ("figure", f["network"], "decision boundary"), ("figure", f["cost"], "cost")]
-    if "animation" in f:
-        network.append(("figure", f["animation"], "training animation"))
-    network += [("p", "What each hidden unit computes over the plane, and the weights:"),
-                ("figure", f["units"], "hidden units"), ("figure", f["graph"], "network")]
-    table = [[str(r.n_h), f"{r.train_accuracy:.1f}%",
-              f"{r.heldout_mean:.1f}% ± {r.heldout_std:.1f}", f"{r.seconds:.1f} s"]
-             for r in result.sweep]
-    return [
-        Section("Settings", [("list", [f"{k}: `{v}`" for k, v in settings.items()]
-                              + [versions, f"reproduce: `{again}`"])]),
-        Section("Data", [("p", f"{result.n_samples} points, two classes that no straight "
-                               "line separates."), ("figure", f["data"], "data")]),
-        Section("Baseline: logistic regression", [
-            ("p", f"Training accuracy **{result.baseline_accuracy:.1f}%**: a linear boundary "
-                  "cannot follow the classes."), ("figure", f["baseline"], "baseline")]),
-        Section(f"The network: 2 → {settings['hidden']} tanh → 1 sigmoid", network),
-        Section("Hidden-layer size", [
-            ("p", "Training accuracy is the article's figure (trained and scored on all "
-                  "points); held-out accuracy is the mean ± standard deviation over "
-                  f"{settings['cv']} stratified folds, each scored by a network that never "
-                  "saw it."),
-            ("table", ["hidden units", "train accuracy", "held-out accuracy", "fit time"],
-             table),
-            ("p", _verdict(result.sweep)), ("figure", f["sweep"], "sweep"),
-            ("p", f"Total run time: {result.seconds:.1f} s.")]),
-    ]

@@ -78,6 +78,7 @@ def read_csv(
     Returns
     -------
     Table
+        The feature columns as ``X`` and, when ``target`` is given, its labels as ``y``.
 
     Raises
     ------
@@ -129,6 +130,7 @@ def parse_csv(
     Returns
     -------
     Table
+        As :func:`read_csv` returns it.
 
     Raises
     ------

@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .._files import atomic_write
-from .figures import _check_data, _draw_boundary, _evaluate, _grid
+from .boundary import _check_data, _draw_boundary, _evaluate, _grid
 
 
 class Frame(NamedTuple):

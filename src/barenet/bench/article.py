@@ -1,16 +1,7 @@
-"""Benchmarks: the workloads of SPEC §4, barenet beside its peers, in one process.
+"""Workloads W1 and W2: the article's network, barenet beside its peers.
 
-Each workload is an entry of :data:`WORKLOADS`: a function that prepares the
-data once and returns a :class:`Case`, the systems to time (each a
-zero-argument callable doing the whole work), which of them is barenet's
-reference, and an optional check of the results.  :func:`run_bench` times the
-systems of a case one after the other (A B C, A B C, ... with the order
-rotated every round) for several rounds and keeps the medians, so that every
-system sees the same state of the machine; on a shared machine back-to-back
-timings easily differ by 40%, so the figures worth reading are the ratios
-within one run, never absolute times across runs.
-
-The peers:
+W1 trains the article's 2-4-1 network on its 200 points; W2 trains it for
+every hidden size of the article's sweep.  The peers:
 
 * **the article's code as written** (:func:`naive_nn_model`): the tutorial's
   functions, cost computed every iteration, new arrays everywhere;
@@ -18,29 +9,21 @@ The peers:
 * **PyTorch** on the CPU, written as a user would (autograd and
   ``torch.optim.SGD``) and run on one thread (see :data:`TORCH_THREADS`),
   when it is installed.
-
-More workloads (W3, W4) are more entries of :data:`WORKLOADS`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
-import platform
 import re
-import statistics
-import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from . import datasets, shallow
-from ._version import __version__
+from .. import datasets, shallow
+from .runner import NOT_INSTALLED, Case, Runner
 
-NOT_INSTALLED = "not installed"
 # NOTE: at learning rate 1.2 the training dynamics amplify rounding
 # differences after about a thousand iterations, and on the article's data the
 # cost then swings (0.07 -> 0.28 -> 0.07): two correct programs that differ only
@@ -49,48 +32,15 @@ NOT_INSTALLED = "not installed"
 # article's own code agrees with itself when its input moves by a few units of
 # rounding (measured in each run, see _chaos_spread; at least CHAOS_ATOL).
 CHAOS_ATOL = 5e-2
+"""The least tolerance on the cost lines after iteration 1000 (and on W2's final costs)."""
 EARLY_ATOL = 1.5e-6
+"""The tolerance on the cost lines up to iteration 1000: the printed digits."""
 # NOTE: PyTorch's tensors here hold at most 10,000 numbers, too few for its
 # intra-op thread pool to help: its synchronisation made runs 5 to 30 times
 # slower on a busy 2-core machine.  One thread is the fair setting, the one a
 # user timing this loop would pick; the results record it.
 TORCH_THREADS = 1
-
-Runner = Callable[[], object]
-
-
-@dataclass
-class Case:
-    """One prepared workload.
-
-    Attributes
-    ----------
-    title : str
-        What the workload does, for the table.
-    iterations : int
-        Gradient-descent iterations of each training run.
-    systems : dict
-        ``name -> runner`` (a zero-argument callable doing the whole work) or
-        ``name -> str`` saying why that system cannot run (e.g. not installed).
-    reference : str
-        The barenet system every ratio is taken against.
-    per_iteration : bool
-        Whether to report microseconds per iteration as well.
-    check : callable, optional
-        ``check(outputs, medians) -> dict`` given the last output and the
-        median time (s) of every system that ran; the dict has at least
-        ``ok`` (bool) and ``message`` (str).
-    repeats : int
-        Default number of rounds.
-    """
-
-    title: str
-    iterations: int
-    systems: dict[str, Runner | str]
-    reference: str
-    per_iteration: bool = False
-    check: Callable[[dict[str, object], dict[str, float]], dict] | None = None
-    repeats: int = 3
+"""Intra-op threads PyTorch runs W1 and W2 on."""
 
 
 # --------------------------------------------------------------------------- the article's code
@@ -165,9 +115,30 @@ def naive_nn_model(X: np.ndarray, Y: np.ndarray, n_h: int, num_iterations: int =
     """The article's training loop as written: the benchmarks' naive reference.
 
     Forward pass, cost (every iteration, as the article does), backward pass
-    and update, each a new set of arrays; prints ``Cost after iteration i: J``
-    every 1000 iterations with ``print_cost``.  Column layout, as
+    and update, each a new set of arrays.  Column layout, as
     :func:`barenet.shallow.nn_model`, whose results it equals up to rounding.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_features, n_samples)
+        Inputs, one sample per column.
+    Y : ndarray, shape (1, n_samples)
+        Labels 0/1.
+    n_h : int
+        Hidden units.
+    num_iterations : int, default 10000
+        Gradient-descent iterations.
+    learning_rate : float, default 1.2
+        Step size.
+    print_cost : bool, default False
+        Print ``Cost after iteration i: J`` every 1000 iterations.
+    seed : int, default 2
+        Seed of the ``RandomState`` that draws the initial weights.
+
+    Returns
+    -------
+    dict
+        ``W1`` (n_h, n_features), ``b1`` (n_h, 1), ``W2`` (1, n_h), ``b2`` (1, 1).
     """
     parameters = _naive_initialize_parameters(X.shape[0], n_h, Y.shape[0], seed)
     for i in range(num_iterations):
@@ -208,7 +179,7 @@ def _sklearn_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
 def _estimator_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
                       learning_rate: float) -> Runner:
     """barenet's estimator with the article's settings (see its docstring)."""
-    from .estimators import NeuralNetClassifier
+    from ..estimators import NeuralNetClassifier
 
     return lambda: NeuralNetClassifier(
         hidden_layer_sizes=(n_h,), activation="tanh", solver="sgd",
@@ -277,8 +248,21 @@ def _cost_lines(train: Callable[[], object]) -> list[float]:
     return [float(v) for v in re.findall(r"Cost after iteration \d+: (\S+)", out.getvalue())]
 
 
-def _w1(quick: bool) -> Case:
-    """W1: the article's 2-4-1 network, 200 points, 5000 iterations, float64."""
+def w1(quick: bool) -> Case:
+    """W1: the article's 2-4-1 network, 200 points, 5000 iterations, float64.
+
+    Parameters
+    ----------
+    quick : bool
+        500 iterations and 3 rounds instead of 5000 and 7.
+
+    Returns
+    -------
+    Case
+        barenet's ``nn_model`` (the reference) and estimator, the article's
+        code, scikit-learn and PyTorch; the check compares barenet's cost
+        lines with the article code's.
+    """
     iterations, n_h, lr = (500 if quick else 5000), 4, 1.2
     X, y = _article_data()
     XT, Y = X.T, y.reshape(1, -1)
@@ -333,8 +317,21 @@ def _compare_cost_lines(ours: Sequence[float], theirs: Sequence[float],
             "article": list(theirs), "chaos_tolerance": limit}
 
 
-def _w2(quick: bool) -> Case:
-    """W2: W1 for every hidden size of the article's sweep."""
+def w2(quick: bool) -> Case:
+    """W2: W1 for every hidden size of the article's sweep.
+
+    Parameters
+    ----------
+    quick : bool
+        200 iterations per size and 2 rounds instead of 5000 and 3.
+
+    Returns
+    -------
+    Case
+        barenet's ``nn_model_sweep`` (the reference), ``nn_model`` looped over
+        the sizes, and the peers looped likewise; the check compares the final
+        costs with the article code's.
+    """
     iterations, lr, sizes = (200 if quick else 5000), 1.2, shallow.ARTICLE_SIZES
     X, y = _article_data()
     XT, Y = X.T, y.reshape(1, -1)
@@ -372,154 +369,3 @@ def _looped(runners: Sequence[Runner]) -> Runner:
 
 def _cost(XT: np.ndarray, Y: np.ndarray, parameters: dict) -> float:
     return shallow.compute_cost(shallow.forward_propagation(XT, parameters)[0], Y)
-
-
-WORKLOADS: dict[str, Callable[[bool], Case]] = {"W1": _w1, "W2": _w2}
-"""Workload id -> ``prepare(quick) -> Case``; SPEC §4 names the ids (W3 and W4
-come from :mod:`barenet.bench_scale`)."""
-
-
-def _register_scale() -> None:
-    from .bench_scale import w3, w4
-
-    WORKLOADS.update({"W3": w3, "W4": w4})
-
-
-# --------------------------------------------------------------------------- running
-
-
-def run_bench(
-    workloads: Sequence[str] = ("W1", "W2", "W3", "W4"),
-    quick: bool = False,
-    repeats: int | None = None,
-    echo: Callable[[str], None] = print,
-) -> dict:
-    """Time the workloads for barenet and its peers, interleaved, in this process.
-
-    Parameters
-    ----------
-    workloads : sequence of str, default ("W1", "W2", "W3", "W4")
-        Ids from :data:`WORKLOADS`.
-    quick : bool, default False
-        Fewer iterations and rounds: a smoke run of a few seconds whose
-        figures are rough.
-    repeats : int, optional
-        Rounds per workload (each round runs every system once); by default
-        each workload's own (more for short workloads).
-    echo : callable, default print
-        Where progress lines go.
-
-    Returns
-    -------
-    dict
-        ``environment`` (versions, threads) and ``workloads``: for each id its
-        ``title``, ``iterations``, ``repeats``, ``reference``, per system its
-        ``status`` and, when it ran, ``median_s``, ``min_s``, ``times_s`` (and
-        ``us_per_iteration``, from the median), ``ratios`` (each system's median time over the
-        reference's: above 1 means barenet is faster) and ``check``.  Plain
-        types only, ready for ``json.dumps``.
-    """
-    _register_scale()
-    unknown = [w for w in workloads if w not in WORKLOADS]
-    if unknown:
-        raise ValueError(f"unknown workload {unknown[0]!r}; choose from {', '.join(WORKLOADS)}")
-    if repeats is not None and repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}")
-    result: dict = {"quick": quick, "environment": environment(), "workloads": {}}
-    for wid in workloads:
-        case = WORKLOADS[wid](quick)
-        rounds = repeats or case.repeats
-        echo(f"{wid}: {case.title} ({rounds} rounds)")
-        result["workloads"][wid] = _time_case(case, rounds, echo)
-    return result
-
-
-def _time_case(case: Case, rounds: int, echo: Callable[[str], None]) -> dict:
-    runnable = [name for name, run in case.systems.items() if callable(run)]
-    times: dict[str, list[float]] = {name: [] for name in runnable}
-    outputs: dict[str, object] = {}
-    for r in range(rounds):
-        order = runnable[r % len(runnable):] + runnable[:r % len(runnable)]
-        for name in order:
-            start = time.perf_counter()
-            outputs[name] = case.systems[name]()
-            times[name].append(time.perf_counter() - start)
-        echo(f"  round {r + 1}/{rounds}: " + ", ".join(
-            f"{name} {times[name][-1]:.3f} s" for name in runnable))
-    systems: dict[str, dict] = {}
-    for name, run in case.systems.items():
-        if not callable(run):
-            systems[name] = {"status": run}
-            continue
-        median = statistics.median(times[name])
-        entry = {"status": "ok", "median_s": median, "min_s": min(times[name]),
-                 "times_s": times[name]}
-        if case.per_iteration:
-            entry["us_per_iteration"] = median / case.iterations * 1e6
-        systems[name] = entry
-    reference = systems[case.reference]["median_s"]
-    ratios = {name: s["median_s"] / reference for name, s in systems.items()
-              if "median_s" in s and name != case.reference}
-    medians = {name: s["median_s"] for name, s in systems.items() if "median_s" in s}
-    check = case.check(outputs, medians) if case.check is not None else None
-    if check is not None:
-        echo(f"  check: {check['message']}")
-    return {"title": case.title, "iterations": case.iterations, "repeats": rounds,
-            "reference": case.reference, "systems": systems, "ratios": ratios,
-            "check": check}
-
-
-def environment() -> dict:
-    """Versions and thread settings of everything the benchmark measures."""
-    import sklearn
-    from threadpoolctl import threadpool_info
-
-    env = {"barenet": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__,
-           "python": platform.python_version(), "machine": platform.machine(),
-           "cpus": os.cpu_count(),
-           "blas": [{k: pool.get(k) for k in ("internal_api", "version", "num_threads")}
-                    for pool in threadpool_info() if pool.get("user_api") == "blas"]}
-    try:
-        import torch
-    except ImportError:
-        env["torch"] = NOT_INSTALLED
-    else:
-        env["torch"] = torch.__version__
-        env["torch_threads"] = TORCH_THREADS
-        env["torch_default_threads"] = torch.get_num_threads()
-    return env
-
-
-# --------------------------------------------------------------------------- report
-
-
-def format_table(result: dict) -> str:
-    """The result of :func:`run_bench` as aligned text, one block per workload.
-
-    The ``ratio`` column is each system's median time over barenet's
-    reference system's: 3.0 means barenet is 3 times faster.
-    """
-    lines: list[str] = []
-    for wid, w in result["workloads"].items():
-        lines.append(f"{wid}: {w['title']} (median of {w['repeats']} rounds"
-                     f"{', quick' if result.get('quick') else ''})")
-        width = max(len("system"), *(len(name) for name in w["systems"]))
-        per_it = any("us_per_iteration" in s for s in w["systems"].values())
-        header = f"  {'system':<{width}} {'median s':>9}"
-        header += f" {'µs/iter':>8}" if per_it else ""
-        lines.append(header + f" {'ratio':>7}")
-        for name, s in w["systems"].items():
-            if s["status"] != "ok":
-                lines.append(f"  {name:<{width}} {s['status']:>9}")
-                continue
-            row = f"  {name:<{width}} {s['median_s']:>9.3f}"
-            if per_it:
-                row += f" {s['us_per_iteration']:>8.1f}"
-            ratio = "1.00" if name == w["reference"] else f"{w['ratios'][name]:.2f}"
-            lines.append(row + f" {ratio:>7}")
-        if w.get("check"):
-            lines.append(f"  check: {w['check']['message']}")
-        lines.append("")
-    lines.append("ratio = the system's median time / barenet's (above 1: barenet is faster); "
-                 "compare ratios, not times across runs.")
-    return "\n".join(lines)

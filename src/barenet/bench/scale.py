@@ -1,4 +1,4 @@
-"""Benchmark workloads at scale (SPEC §4): W3 training and W4 inference on a million points.
+"""Workloads W3 and W4 (SPEC §4): training and inference on a million points.
 
 W3: 1,000,000 points of gaussian quantiles, a 2-64-64-1 tanh network, one
 epoch of mini-batch SGD (batch 1024), float32.  W4: predicted probabilities
@@ -10,17 +10,20 @@ which sets a floor under W3's epoch, and barenet's peak traced memory.
 
 from __future__ import annotations
 
-import time
+import functools
 import tracemalloc
 import warnings
 
 import numpy as np
 
-from .bench import NOT_INSTALLED, Case, Runner
+from .runner import NOT_INSTALLED, Case, Runner, timed
 
 HIDDEN = (64, 64)
+"""Hidden layer sizes of the W3 network (2-64-64-1, tanh)."""
 BATCH = 1024
+"""Mini-batch size of W3's epoch."""
 LEARNING_RATE = 0.05
+"""Step size of W3's plain SGD (no momentum)."""
 
 
 def _data(quick: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +35,7 @@ def _data(quick: bool) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _barenet_model():
-    from .estimators import NeuralNetClassifier
+    from ..estimators import NeuralNetClassifier
 
     return NeuralNetClassifier(HIDDEN, activation="tanh", solver="sgd", batch_size=BATCH,
                                learning_rate_init=LEARNING_RATE, momentum=0.0, alpha=0.0,
@@ -50,7 +53,14 @@ def _sklearn_model():
 
 
 def blas_threads() -> int:
-    """Threads NumPy's BLAS uses (what PyTorch gets too, for a fair comparison)."""
+    """Threads NumPy's BLAS uses (what PyTorch gets too, for a fair comparison).
+
+    Returns
+    -------
+    int
+        The first BLAS pool's thread count, as threadpoolctl reports it; 1
+        when NumPy has no BLAS pool.
+    """
     from threadpoolctl import threadpool_info
 
     pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
@@ -106,7 +116,20 @@ def _sklearn_fit(X: np.ndarray, y: np.ndarray) -> Runner:
 
 
 def w3(quick: bool) -> Case:
-    """W3: one epoch of mini-batch SGD on a million points, float32."""
+    """W3: one epoch of mini-batch SGD on a million points, float32.
+
+    Parameters
+    ----------
+    quick : bool
+        100,000 points and 3 rounds instead of 1,000,000 and 5.
+
+    Returns
+    -------
+    Case
+        barenet's estimator (the reference), PyTorch and scikit-learn; the
+        check reports barenet's accuracy, weight dtype, peak traced memory and
+        its epoch against the floor the machine's GEMM peak sets.
+    """
     X, y = _data(quick)
     systems: dict[str, Runner | str] = {
         "barenet NeuralNetClassifier": lambda: _barenet_model().fit(X, y),
@@ -138,7 +161,20 @@ def w3(quick: bool) -> Case:
 
 
 def w4(quick: bool) -> Case:
-    """W4: predicted probabilities of the W3 network for a million points."""
+    """W4: predicted probabilities of the W3 network for a million points.
+
+    Parameters
+    ----------
+    quick : bool
+        As in :func:`w3`.
+
+    Returns
+    -------
+    Case
+        ``predict_proba`` of barenet's estimator (the reference, fitted on
+        20,000 points), scikit-learn's and the same weights in PyTorch; the
+        check wants float32 probabilities equal to PyTorch's to 1e-4.
+    """
     X, y = _data(quick)
     ours = _barenet_model().fit(X[:20_000], y[:20_000])
     theirs = _sklearn_fit(X[:20_000], y[:20_000])()
@@ -181,36 +217,61 @@ def w4(quick: bool) -> Case:
 
 
 def epoch_flops(n_samples: int) -> float:
-    """Floating-point operations of one W3 epoch: forward and backward matrix products."""
+    """Floating-point operations of one W3 epoch: forward and backward matrix products.
+
+    A product of ``(n, a)`` by ``(a, b)`` costs ``2 n a b``; the backward pass
+    has two products per layer, so an epoch costs three times the forward pass.
+
+    Parameters
+    ----------
+    n_samples : int
+        Points in the epoch.
+
+    Returns
+    -------
+    float
+        ``3 * sum(2 a b) * n_samples`` over the layers ``a -> b`` of 2-64-64-1.
+    """
     sizes = [2, *HIDDEN, 1]
     forward = sum(2 * a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     return 3.0 * forward * n_samples  # backward: two products per layer
 
 
-_PEAK: list[float] = []
-
-
+@functools.cache
 def gemm_peak() -> float:
-    """The machine's float32 matrix-multiply rate (FLOP/s), best of a few 1024³ products."""
-    if not _PEAK:
-        rng = np.random.default_rng(0)
-        A = rng.standard_normal((1024, 1024), dtype=np.float32)
-        B = rng.standard_normal((1024, 1024), dtype=np.float32)
-        C = np.empty_like(A)
-        np.dot(A, B, out=C)
-        best = min(_timed(lambda: np.dot(A, B, out=C)) for _ in range(5))
-        _PEAK.append(2 * 1024**3 / best)
-    return _PEAK[0]
+    """The machine's float32 matrix-multiply rate, best of a few 1024³ products.
 
+    Measured on the first call only; later calls return that figure.
 
-def _timed(run) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+    Returns
+    -------
+    float
+        FLOP/s: ``2 * 1024**3`` over the fastest of five timed products.
+    """
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((1024, 1024), dtype=np.float32)
+    B = rng.standard_normal((1024, 1024), dtype=np.float32)
+    C = np.empty_like(A)
+    np.dot(A, B, out=C)  # untimed: the first product warms the BLAS threads up
+    best = min(timed(lambda: np.dot(A, B, out=C)) for _ in range(5))
+    return 2 * 1024**3 / best
 
 
 def traced_peak(X: np.ndarray, y: np.ndarray) -> int:
-    """Peak memory (bytes) that Python and NumPy allocate during one W3 fit."""
+    """Peak memory that Python and NumPy allocate during one W3 fit.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_samples, 2)
+        The W3 points, float32.
+    y : ndarray, shape (n_samples,)
+        Their labels.
+
+    Returns
+    -------
+    int
+        Bytes, the peak :mod:`tracemalloc` traced during the fit.
+    """
     tracemalloc.start()
     try:
         _barenet_model().fit(X, y)

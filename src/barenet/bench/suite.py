@@ -1,0 +1,58 @@
+"""The benchmark suite: the workloads of SPEC §4 by id, and :func:`run_bench`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .article import w1, w2
+from .report import environment
+from .runner import Case, time_case
+from .scale import w3, w4
+
+WORKLOADS: dict[str, Callable[[bool], Case]] = {"W1": w1, "W2": w2, "W3": w3, "W4": w4}
+"""Workload id -> ``prepare(quick) -> Case``; SPEC §4 names the ids."""
+
+
+def run_bench(
+    workloads: Sequence[str] = ("W1", "W2", "W3", "W4"),
+    quick: bool = False,
+    repeats: int | None = None,
+    echo: Callable[[str], None] = print,
+) -> dict:
+    """Time the workloads for barenet and its peers, interleaved, in this process.
+
+    Parameters
+    ----------
+    workloads : sequence of str, default ("W1", "W2", "W3", "W4")
+        Ids from :data:`WORKLOADS`.
+    quick : bool, default False
+        Fewer iterations and rounds: a smoke run of a few seconds whose
+        figures are rough.
+    repeats : int, optional
+        Rounds per workload (each round runs every system once); by default
+        each workload's own (more for short workloads).
+    echo : callable, default print
+        Where progress lines go.
+
+    Returns
+    -------
+    dict
+        ``environment`` (versions, threads) and ``workloads``: for each id its
+        ``title``, ``iterations``, ``repeats``, ``reference``, per system its
+        ``status`` and, when it ran, ``median_s``, ``min_s``, ``times_s`` (and
+        ``us_per_iteration``, from the median), ``ratios`` (each system's median time over the
+        reference's: above 1 means barenet is faster) and ``check``.  Plain
+        types only, ready for ``json.dumps``.
+    """
+    unknown = [w for w in workloads if w not in WORKLOADS]
+    if unknown:
+        raise ValueError(f"unknown workload {unknown[0]!r}; choose from {', '.join(WORKLOADS)}")
+    if repeats is not None and repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    result: dict = {"quick": quick, "environment": environment(), "workloads": {}}
+    for wid in workloads:
+        case = WORKLOADS[wid](quick)
+        rounds = repeats or case.repeats
+        echo(f"{wid}: {case.title} ({rounds} rounds)")
+        result["workloads"][wid] = time_case(case, rounds, echo)
+    return result

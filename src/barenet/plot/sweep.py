@@ -1,0 +1,178 @@
+"""Figures of a hidden-size sweep: one boundary per model, and accuracy against size.
+
+:func:`plot_sweep` draws the decision boundary of every model of the
+article's sweep side by side; :func:`plot_sweep_scores` draws the training
+and validation accuracy of :func:`barenet.sweep.run_sweep` against the hidden
+size, where overfitting shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+from .boundary import Predict, _check_data, _draw_boundary, _evaluate, _grid
+
+__all__ = ["SweepEntry", "plot_sweep", "plot_sweep_scores"]
+
+
+class SweepEntry(NamedTuple):
+    """One trained model of a hidden-size sweep, as drawn by :func:`plot_sweep`.
+
+    Attributes
+    ----------
+    n_h : int
+        Number of hidden units.
+    predict : callable
+        Maps an array of shape ``(n, 2)`` to ``n`` labels or scores.
+    accuracy : float
+        Training accuracy in percent (0-100).
+    heldout_accuracy : float or None
+        Accuracy on held-out data in percent, or ``None`` when there is none.
+
+    Examples
+    --------
+    >>> entry = SweepEntry(4, lambda P: P[:, 0] > 0, accuracy=91.5)
+    >>> entry.n_h, entry.heldout_accuracy
+    (4, None)
+    """
+
+    n_h: int
+    predict: Predict
+    accuracy: float
+    heldout_accuracy: float | None = None
+
+
+def _as_entry(item: Any) -> SweepEntry:
+    if all(hasattr(item, a) for a in ("n_h", "predict", "accuracy")):
+        return SweepEntry(
+            item.n_h, item.predict, item.accuracy, getattr(item, "heldout_accuracy", None)
+        )
+    if isinstance(item, (tuple, list)) and len(item) in (3, 4):
+        return SweepEntry(*item)
+    raise ValueError(
+        "each sweep result must be a SweepEntry, an object with n_h, predict and accuracy "
+        f"attributes, or a tuple (n_h, predict, accuracy[, heldout_accuracy]); got {item!r}."
+    )
+
+
+def _sweep_title(entry: SweepEntry) -> str:
+    """Subplot title, e.g. ``"Hidden size 4: 91.5% (held-out 88.0%)"``."""
+    text = f"Hidden size {entry.n_h}: {entry.accuracy:.1f}%"
+    if entry.heldout_accuracy is not None:
+        text += f" (held-out {entry.heldout_accuracy:.1f}%)"
+    return text
+
+
+def plot_sweep(
+    results: Sequence[Any],
+    X: Any,
+    y: Any,
+    *,
+    ncols: int = 4,
+    title: str | None = None,
+    margin: float = 1.0,
+    resolution: int = 200,
+    panel_size: float = 3.5,
+) -> Figure:
+    """Decision boundaries of a hidden-size sweep, one subplot per model.
+
+    Parameters
+    ----------
+    results : sequence
+        One entry per model, in display order. Each entry is a
+        :class:`SweepEntry`, any object with attributes ``n_h``, ``predict``,
+        ``accuracy`` (and optionally ``heldout_accuracy``), or a plain tuple
+        ``(n_h, predict, accuracy)`` or ``(n_h, predict, accuracy, heldout_accuracy)``.
+        Accuracies are percentages (0-100).
+    X : array_like, shape (n_samples, 2)
+        Points drawn in every subplot (usually the training data).
+    y : array_like, shape (n_samples,)
+        Class labels.
+    ncols : int, default 4
+        Subplots per row.
+    title : str, optional
+        Title above the whole grid.
+    margin, resolution
+        As in :func:`barenet.plot.figures.plot_decision_boundary`.
+    panel_size : float, default 3.5
+        Width and height of each subplot in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    entries = [_as_entry(item) for item in results]
+    if not entries:
+        raise ValueError("results is empty; pass at least one trained model to plot.")
+    if isinstance(ncols, bool) or int(ncols) != ncols or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer; got {ncols!r}.")
+    X, y = _check_data(X, y)
+    xx, yy, grid = _grid(X, margin, resolution)
+    ncols = min(int(ncols), len(entries))
+    nrows = math.ceil(len(entries) / ncols)
+    fig = Figure(figsize=(panel_size * ncols, panel_size * nrows), layout="constrained")
+    for i, entry in enumerate(entries):
+        ax = fig.add_subplot(nrows, ncols, i + 1)
+        _draw_boundary(ax, _evaluate(entry.predict, grid), xx, yy, X, y, None)
+        ax.set_title(_sweep_title(entry), fontsize="medium")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_sweep_scores(rows: Sequence[Any], *, title: str | None = None) -> Figure:
+    """Training and validation accuracy against hidden size: where overfitting begins.
+
+    Parameters
+    ----------
+    rows : sequence
+        Objects with ``hidden``, ``learning_rate``, ``alpha``, ``activation``,
+        ``train_mean``, ``train_std``, ``val_mean``, ``val_std`` (accuracy in
+        percent), as :func:`barenet.sweep.run_sweep` returns.  One pair of
+        lines per (learning rate, alpha, activation).
+    title : str, optional
+        Axes title; default "Training vs validation accuracy".
+
+    Returns
+    -------
+    Figure
+        Training accuracy dashed, validation accuracy solid, each with a band
+        of one standard deviation over folds and seeds; hidden size on a log
+        axis.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows is empty: run a sweep first")
+    fig = Figure(figsize=(7.5, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    series: dict[tuple, list[Any]] = {}
+    for row in rows:
+        series.setdefault((row.learning_rate, row.alpha, row.activation), []).append(row)
+    colors = colormaps["tab10"]
+    for i, (key, group) in enumerate(sorted(series.items(), key=lambda kv: kv[0])):
+        group.sort(key=lambda r: r.hidden)
+        h = np.array([r.hidden for r in group])
+        label = f"lr {key[0]:g}, alpha {key[1]:g}, {key[2]}" if len(series) > 1 else None
+        for mean, std, style, name in (("train_mean", "train_std", "--", "train"),
+                                       ("val_mean", "val_std", "-", "validation")):
+            m = np.array([getattr(r, mean) for r in group])
+            s = np.array([getattr(r, std) for r in group])
+            ax.plot(h, m, style, marker="o", color=colors(i % 10),
+                    label=f"{name}" + (f" ({label})" if label else ""))
+            ax.fill_between(h, m - s, m + s, color=colors(i % 10), alpha=0.12)
+    ax.set_xscale("log")
+    hidden = sorted({r.hidden for r in rows})
+    ax.set_xticks(hidden, [str(v) for v in hidden])
+    ax.set_xlabel("hidden units")
+    ax.set_ylabel("accuracy (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(title or "Training vs validation accuracy")
+    return fig
+
