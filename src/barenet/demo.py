@@ -217,23 +217,20 @@ def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iteratio
     rows, entries = [], []
     with tqdm(total=len(sizes) * (cv + 1), desc="sweep", unit="fit",
               disable=None, leave=False) as bar:
-        # Every size trains at once (one batched pass of nn_model_sweep, the same
-        # computation as nn_model per size): on all the data, then on each fold.
-        t0 = time.perf_counter()
-        fits = []
-        for train in [np.arange(len(y))] + [train for train, _ in folds]:
-            fits.append(shallow.nn_model_sweep(
-                X[train].T, y[train].reshape(1, -1), sizes, num_iterations=iterations,
-                learning_rate=learning_rate, seed=seed))
-            bar.update(len(sizes))
-        share = (time.perf_counter() - t0) / len(sizes)  # each size's share of the time
-        full_fits, fold_fits = fits[0], fits[1:]
-        for k, n_h in enumerate(sizes):
-            full = full_fits[k]
-            heldout = [accuracy(y[test], _predictor(nets[k])(X[test]))
-                       for nets, (_, test) in zip(fold_fits, folds, strict=True)]
+        # nn_model_sweep is nn_model once per size: the row of the network
+        # above is that network, bit for bit.  Each size is timed on its own.
+        trains = [np.arange(len(y))] + [train for train, _ in folds]
+        for n_h in sizes:
+            t0 = time.perf_counter()
+            full, *nets = [shallow.nn_model_sweep(
+                X[train].T, y[train].reshape(1, -1), [n_h], num_iterations=iterations,
+                learning_rate=learning_rate, seed=seed)[0] for train in trains]
+            seconds = time.perf_counter() - t0
+            bar.update(len(trains))
+            heldout = [accuracy(y[test], _predictor(net)(X[test]))
+                       for net, (_, test) in zip(nets, folds, strict=True)]
             row = SweepRow(n_h, accuracy(y, _predictor(full)(X)), float(np.mean(heldout)),
-                           float(np.std(heldout)), share)
+                           float(np.std(heldout)), seconds)
             rows.append(row)
             entries.append(plot.SweepEntry(n_h, _predictor(full), row.train_accuracy,
                                            row.heldout_mean))
@@ -287,8 +284,8 @@ def _check_memory(shape: tuple[int, int], hidden: int, sizes: Sequence[int],
     check_memory(need, f"training the network of {hidden} hidden units",
                  "use a smaller --hidden" + (" or leave out --animate" if snapshots else ""))
     check_memory(shallow.training_memory(n_x, sizes, m),
-                 f"the sweep over {sum(sizes)} hidden units in all",
-                 "use fewer or smaller --sizes")
+                 f"the sweep's network of {max(sizes)} hidden units",
+                 "use smaller --sizes")
 
 
 def _resolution(default: int, units: int) -> int:

@@ -13,7 +13,7 @@ from .._memory import forward_rows
 from ..engine.activations import ACTIVATIONS
 from ..engine.losses import OUTPUTS
 from ..engine.network import Network
-from .figures import CMAP, _check_data, _class_codes, _grid
+from .boundary import CMAP, _check_data, _class_codes, _grid
 
 MAX_UNITS_SHOWN = 16
 WEIGHT_CMAP = colormaps["RdBu"]  # red negative, blue positive
