@@ -140,44 +140,6 @@ def tanh_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
     return np.subtract(1, np.multiply(A, A, out=out), out=out)
 
 
-def tanh_from_exp(Z: Array, out: Array | None = None) -> Array:
-    """Hyperbolic tangent through one exponential: ``A = 1 - 2 / (exp(2 Z) + 1)``.
-
-    The same function as :func:`tanh`, computed differently for speed: on
-    CPUs without AVX-512, NumPy's float64 ``tanh`` costs two to three times
-    its ``exp``.  :func:`barenet.shallow.nn_model_sweep` uses it.
-
-    Parameters
-    ----------
-    Z : ndarray
-        Pre-activations, any shape, floating point.
-    out : ndarray, optional
-        Array to write the result into (may be ``Z`` itself).
-
-    Returns
-    -------
-    ndarray
-        Values in ``[-1, 1]``, same shape and dtype as ``Z``.
-
-    Notes
-    -----
-    The absolute error stays within a few ``eps``, like ``np.tanh``'s.  Near
-    0 the relative error is larger, about ``eps / |Z|``, because
-    ``1 - 2 / (e + 1)`` subtracts nearly equal numbers there; where that
-    matters, use :func:`tanh`.
-    """
-    # NOTE: tanh(z) rounds to exactly +-1 beyond |z| = 19.1 in float64 (9.0 in
-    # float32), so clipping Z to [-20, 20] changes no result; it keeps exp(2 Z)
-    # away from overflow and underflow, which are not only reported but slow
-    # (the C library takes an error path for every such element).
-    E = np.clip(Z, -20, 20, out=out)
-    np.multiply(E, 2, out=E)
-    np.exp(E, out=E)
-    np.add(E, 1, out=E)
-    np.divide(2, E, out=E)
-    return np.subtract(1, E, out=E)
-
-
 def relu(Z: Array, out: Array | None = None) -> Array:
     """Rectified linear unit ``A = max(Z, 0)``."""
     return np.maximum(Z, 0, out=out)
