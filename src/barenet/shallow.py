@@ -16,12 +16,10 @@ The network is 2 inputs -> ``n_h`` tanh units -> 1 sigmoid output:
   ``dZ1 = W2^T dZ2 * (1 - A1**2)``, ``dW1 = (1/m) dZ1 X^T``, ``db1 = (1/m) sum dZ1``
 * ``theta <- theta - alpha dtheta``
 
-Training: :func:`nn_model` runs the same formulas as the engine's
-:class:`~barenet.engine.network.Network`, one
-:func:`~barenet.training.step.train_step` per iteration with plain gradient
-descent (:class:`~barenet.engine.optimizers.SGD`, momentum 0), which every
-estimator trains with too; it equals the step functions called in a loop, up
-to rounding.  :func:`nn_model_sweep` is :func:`nn_model` once per hidden size.
+Training: :func:`nn_model` is one :func:`~barenet.training.step.train_step`
+of the engine's network per iteration, plain gradient descent as every
+estimator runs it; it equals the step functions called in a loop, up to
+rounding.  :func:`nn_model_sweep` is :func:`nn_model` once per hidden size.
 
 Randomness: :func:`initialize_parameters` uses ``numpy.random.RandomState(seed)``
 (never the global state), drawing ``W1`` then ``W2`` as the course does, so
@@ -51,44 +49,25 @@ from ._course_checks import (
     check_X,
     check_XY,
 )
-from ._memory import check_memory, fit_memory
-from .engine.activations import ACTIVATIONS, sigmoid, tanh, tanh_derivative
+from ._course_network import (
+    check_training_memory,
+    gradient_descent,
+    to_network,
+    to_parameters,
+    with_ones,
+)
+from ._course_network import training_memory as training_memory  # (public)
+from .engine.activations import sigmoid, tanh, tanh_derivative
 from .engine.initializers import small_random
-from .engine.losses import OUTPUTS, binary_log_loss, binary_log_loss_from_logits, output_delta
-from .engine.network import Network
+from .engine.losses import binary_log_loss, output_delta
 from .engine.optimizers import SGD
-from .training import DivergenceError, blew_up, train_step
+from .training import DivergenceError
 
 Array = np.ndarray
 Parameters = dict[str, Array]
 
 # The hidden-layer sizes the article sweeps over.
 ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
-# Training looks for divergence this often (in iterations) and at the end: the
-# loss from the logits costs a quarter of an iteration of the article's network.
-DIVERGENCE_CHECK_EVERY = 100
-
-
-def _network(parameters: Parameters) -> Network:
-    """The engine's network holding the course's ``W1, b1, W2, b2`` (copies).
-
-    The course's layout is the engine's: ``[W1 | b1]`` is the first layer's
-    ``[W | b]`` as it stands.
-    """
-    W1, W2 = np.asarray(parameters["W1"]), np.asarray(parameters["W2"])
-    (n_h, n_x), n_y = W1.shape, W2.shape[0]
-    net = Network([n_x, n_h, n_y], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
-    for layer, W, b in zip(net.layers, (W1, W2), (parameters["b1"], parameters["b2"]),
-                           strict=True):
-        layer.Wb[:, :-1], layer.Wb[:, -1:] = W, np.reshape(b, (-1, 1))
-    return net
-
-
-def _parameters(net: Network, theta: Array | None = None) -> Parameters:
-    """The course's ``W1, b1, W2, b2`` (copies) from ``net.theta``, or from ``theta``."""
-    (Wb1, Wb2) = net.views(net.theta if theta is None else theta)
-    return {"W1": Wb1[:, :-1].copy(), "b1": Wb1[:, -1:].copy(),
-            "W2": Wb2[:, :-1].copy(), "b2": Wb2[:, -1:].copy()}
 
 
 def layer_sizes(X: Array, Y: Array, n_h: int = 4) -> tuple[int, int, int]:
@@ -152,17 +131,12 @@ def forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[s
     """
     X = check_X(X)
     check_parameters(parameters, X.shape[0])
-    layer1, layer2 = _network(parameters).layers   # [W1 | b1], [W2 | b2]
-    Z1 = layer1.forward(_with_ones(X), None)          # Z1 = W1 X + b1
+    layer1, layer2 = to_network(parameters).layers   # [W1 | b1], [W2 | b2]
+    Z1 = layer1.forward(with_ones(X), None)           # Z1 = W1 X + b1
     A1 = tanh(Z1)                                     # A1 = tanh(Z1)
-    Z2 = layer2.forward(_with_ones(A1), None)         # Z2 = W2 A1 + b2
+    Z2 = layer2.forward(with_ones(A1), None)          # Z2 = W2 A1 + b2
     A2 = sigmoid(Z2)                                  # A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
-
-
-def _with_ones(A: Array) -> Array:
-    """``[A; 1]``: the input of a :class:`~barenet.engine.dense.Dense` layer."""
-    return np.vstack([A, np.ones((1, A.shape[1]), A.dtype)])
 
 
 def compute_cost(A2: Array, Y: Array) -> float:
@@ -207,16 +181,16 @@ def backward_propagation(
     """
     X, Y = check_XY(X, Y)
     check_parameters(parameters, X.shape[0])
-    net = _network(parameters)
+    net = to_network(parameters)
     layer1, layer2 = net.layers
     A1, A2 = cache["A1"], cache["A2"]
     # dZ2 = A2 - Y, divided by m: sigmoid + cross-entropy, see output_delta.
     dZ2 = output_delta(A2.T, Y.T).T
     dA1 = np.empty_like(A1)
-    layer2.backward(_with_ones(A1).T, dZ2, dA1)       # [dW2 | db2] = dZ2 [A1; 1]ᵀ, dA1 = W2ᵀ dZ2
+    layer2.backward(with_ones(A1).T, dZ2, dA1)        # [dW2 | db2] = dZ2 [A1; 1]ᵀ, dA1 = W2ᵀ dZ2
     dZ1 = dA1 * tanh_derivative(None, A1)             # dZ1 = dA1 * (1 - A1**2)
-    layer1.backward(_with_ones(X).T, dZ1, None)       # [dW1 | db1] = dZ1 [X; 1]ᵀ
-    grads = _parameters(net, net.grad)
+    layer1.backward(with_ones(X).T, dZ1, None)        # [dW1 | db1] = dZ1 [X; 1]ᵀ
+    grads = to_parameters(net, net.grad)
     return {"d" + name: grads[name] for name in NAMES}
 
 
@@ -239,11 +213,11 @@ def update_parameters(
         New parameters (the input dictionary is not modified).
     """
     check_parameters(parameters)
-    net = _network(parameters)
-    step = _network({k: grads["d" + k] for k in NAMES}).theta     # dtheta, laid out like theta
+    net = to_network(parameters)
+    step = to_network({k: grads["d" + k] for k in NAMES}).theta   # dtheta, laid out like theta
     optimizer = SGD(net.theta.size, learning_rate)                # plain gradient descent
     optimizer.step(net.theta, step * optimizer.gradient_scale())  # theta <- theta - alpha dtheta
-    return _parameters(net)
+    return to_parameters(net)
 
 
 def nn_model(
@@ -259,12 +233,11 @@ def nn_model(
 ) -> Parameters:
     """Train the shallow network by full-batch gradient descent.
 
-    Each iteration is one :func:`forward_propagation`, one
-    :func:`backward_propagation` and one :func:`update_parameters`, run by
-    one :func:`~barenet.training.step.train_step` of the engine's network
-    with plain gradient descent, in buffers reused from iteration to
-    iteration (see :func:`_gradient_descent`); the results equal those of the
-    three functions called in a loop, up to rounding.
+    Each iteration does what :func:`forward_propagation`,
+    :func:`backward_propagation` and :func:`update_parameters` do, as one
+    :func:`~barenet.training.step.train_step` of the engine's network (see
+    :func:`barenet._course_network.gradient_descent`): the results equal
+    those of the three functions called in a loop, up to rounding.
 
     Parameters
     ----------
@@ -293,12 +266,10 @@ def nn_model(
     Raises
     ------
     DivergenceError
-        If training diverges: the loss (computed from the output's
-        pre-activations, so that it is exact however saturated the sigmoid)
+        If the loss (from the logits, exact however saturated the sigmoid)
         becomes non-finite or grows past ``BLOWUP_FACTOR`` times its first
-        value plus one, the test :class:`~barenet.NeuralNetClassifier` uses.
-        The article's α = 1.2 makes the cost spike now and then; that stays
-        far below this.
+        value plus one (:func:`~barenet.training.blew_up`).  The article's
+        α = 1.2 makes the cost spike now and then, far below this.
     MemoryEstimateError
         If training would need more memory than is available (see
         :func:`training_memory`); nothing is allocated then.
@@ -306,11 +277,11 @@ def nn_model(
     X, Y = check_XY(X, Y)
     check_training(num_iterations, learning_rate)
     check_sizes([n_h], "n_h must be a positive integer")
-    _check_memory(X.shape[0], [n_h], X.shape[1])
+    check_training_memory(X.shape[0], [n_h], X.shape[1])
     n_x, n_h, n_y = layer_sizes(X, Y, n_h)
-    net = _network(initialize_parameters(n_x, n_h, n_y, seed))
-    _gradient_descent(net, X, Y, num_iterations, learning_rate, print_cost, callback)
-    return _parameters(net)
+    net = to_network(initialize_parameters(n_x, n_h, n_y, seed))
+    gradient_descent(net, X, Y, num_iterations, learning_rate, print_cost, callback)
+    return to_parameters(net)
 
 
 def nn_model_sweep(
@@ -376,7 +347,7 @@ def nn_model_sweep(
     if not sizes:
         raise ValueError("hidden_sizes is empty; pass at least one hidden size, e.g. (4,)")
     check_sizes(sizes, "hidden_sizes must be positive integers")
-    _check_memory(X.shape[0], [max(sizes)], X.shape[1])
+    check_training_memory(X.shape[0], [max(sizes)], X.shape[1])
     trained, diverged = [], []
     for n_h in sizes:
         try:
@@ -389,111 +360,6 @@ def nn_model_sweep(
         raise DivergenceError(f"training diverged for hidden size{'s' if len(diverged) > 1 else ''}"
                               f" {which}{how}")
     return trained
-
-
-def training_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> dict[str, int]:
-    """Bytes needed to train the shallow network of the largest of these hidden sizes, by part.
-
-    What :func:`nn_model` needs (and :func:`nn_model_sweep`, which trains one
-    size at a time) on ``m`` samples of ``n_x`` features:
-    :func:`barenet._memory.fit_memory` for the network ``n_x -> n_h -> 1``,
-    trained by full-batch gradient descent in float64.
-
-    Parameters
-    ----------
-    n_x : int
-    hidden_sizes : sequence of int
-    m : int
-
-    Returns
-    -------
-    dict
-        Bytes per part.
-
-    Examples
-    --------
-    >>> sum(training_memory(2, [4], 200).values()) < 2**20
-    True
-    """
-    return fit_memory([n_x, int(max(hidden_sizes)), 1], m, m, "gd", 8)
-
-
-def _check_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> None:
-    check_memory(training_memory(n_x, hidden_sizes, m),
-                 f"training a network of {max(hidden_sizes)} hidden units on {m} samples",
-                 "use fewer hidden units")
-
-
-def _gradient_descent(
-    net: Network,
-    X: Array,
-    Y: Array,
-    num_iterations: int,
-    learning_rate: float,
-    print_cost: bool = False,
-    callback: Callable[[int, Parameters, Array], None] | None = None,
-) -> None:
-    """Full-batch gradient descent of ``net`` on the article's data, in place.
-
-    Each iteration is one :func:`~barenet.training.step.train_step`: forward,
-    backward and ``theta <- theta - alpha dtheta`` on the network's flat
-    parameters, with the learning rate folded into the output gradient (see
-    :mod:`barenet.engine.network`).  The cost is computed only when printed,
-    when the callback asks for the output, and every
-    :data:`DIVERGENCE_CHECK_EVERY` iterations to detect divergence.
-
-    Parameters
-    ----------
-    net : Network
-        The article's network, trained in place.
-    X : ndarray of shape (n_x, m)
-    Y : ndarray of shape (1, m)
-    num_iterations : int
-    learning_rate : float
-    print_cost : bool, default False
-        Print ``Cost after iteration i: J`` every 1000 iterations.
-    callback : callable, optional
-        As in :func:`nn_model`.
-    """
-    m, Y_T = X.shape[1], Y.T
-    net.inputs(m)[...] = X                         # written once: the full batch
-    optimizer = SGD(net.theta.size, learning_rate)  # plain gradient descent: momentum 0
-    first = None
-    # NOTE: a diverging run overflows in the activations; that shows in the
-    # loss, checked below, not as a warning per operation.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(num_iterations):
-            before = None if callback is None else net.theta.copy()
-            train_step(net, m, Y_T, None, optimizer, loss=False)  # forward, backward, update
-            # (The output of this iteration's forward pass stays in the network.)
-            if i % DIVERGENCE_CHECK_EVERY == 0:
-                first = _check_divergence(net.Z, Y_T, first, i, learning_rate)
-            if callback is not None:
-                callback(i, _parameters(net, before), net.P.copy())
-            if print_cost and i % 1000 == 0:
-                print(f"Cost after iteration {i}: {compute_cost(net.P, Y):f}")
-        net.forward(m)                             # the trained network's loss
-        _check_divergence(net.Z, Y_T, first, num_iterations, learning_rate)
-
-
-def _check_divergence(Z: Array, Y_T: Array, first: float | None, i: int,
-                      learning_rate: float) -> float:
-    """Raise :class:`~barenet.training.DivergenceError` if the loss blew up.
-
-    ``Z`` holds the output pre-activations ``(1, m)`` at iteration ``i``;
-    the loss is computed from them, exactly however far the sigmoid
-    saturates (the article's cost from ``A2`` stops growing once ``A2``
-    rounds to 0 or 1), and compared with the ``first`` loss by
-    :func:`~barenet.training.blew_up`.  Returns the first loss.
-    """
-    loss = binary_log_loss_from_logits(Y_T, Z.T)
-    if first is None:
-        return loss
-    if blew_up(loss, first):
-        raise DivergenceError(
-            f"training diverged by iteration {i}: the loss went from {first:.4g} to "
-            f"{loss:.4g} (learning rate {learning_rate:g}); use a smaller learning rate")
-    return first
 
 
 def predict_proba(parameters: Parameters, X: Array) -> Array:
@@ -515,7 +381,7 @@ def predict_proba(parameters: Parameters, X: Array) -> Array:
     """
     X = check_X(X)
     check_parameters(parameters, X.shape[0])
-    return sigmoid(_network(parameters).logits(X.T).T)   # A2 = sigmoid(Z2)
+    return sigmoid(to_network(parameters).logits(X.T).T)   # A2 = sigmoid(Z2)
 
 
 def predict(parameters: Parameters, X: Array) -> Array:
