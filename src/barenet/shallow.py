@@ -385,15 +385,8 @@ def predict_proba(parameters: Parameters, X: Array) -> Array:
 
 
 def predict(parameters: Parameters, X: Array) -> Array:
-    """Class predictions: 1 where ``A2 > 0.5``, else 0.
+    """Class predictions, an int array of shape ``(1, m)``: 1 where ``A2 > 0.5``, else 0.
 
-    Parameters
-    ----------
-    parameters : dict
-    X : ndarray of shape (n_x, m)
-
-    Returns
-    -------
-    ndarray of shape (1, m), int
+    ``parameters`` and ``X`` as in :func:`predict_proba`.
     """
     return (predict_proba(parameters, X) > 0.5).astype(int)

@@ -42,11 +42,9 @@ def fit_lbfgs(net: Network, X: Array, Y: Array, sample_weight: Array | None,
     Returns
     -------
     FitResult
-
-    Raises
-    ------
-    DivergenceError
-        If the loss becomes non-finite; ``net`` keeps the last finite iterate.
+        As :func:`~barenet.training.loop.fit_stochastic`'s; a
+        :class:`~barenet.training.monitor.DivergenceError` if the loss becomes
+        non-finite, ``net`` then keeping the last finite iterate.
     """
     from scipy.optimize import minimize
 
