@@ -118,18 +118,17 @@ def test_network_gradients_against_finite_differences(task, hidden, name):
     sizes = (n_in, *hidden, k)
     coefs, intercepts = initializers.initialize(sizes, "glorot_normal", rng)
     intercepts = [b + 0.1 * rng.randn(*b.shape) for b in intercepts]
-    acts = [activations.ACTIVATIONS[name]] * len(hidden)
-    acts.append(activations.Activation(task, out.activation, activations.identity_derivative))
+    net = network.Network.from_weights(coefs, intercepts,
+                                       [activations.ACTIVATIONS[name]] * len(hidden), out)
+    _, grad = net.loss_and_gradient(X, Y)
 
     def loss():
-        Zs, _ = network.forward(X, coefs, intercepts, acts)
-        return out.loss(Y, Zs[-1])
+        return net.loss_and_gradient(X, Y)[0]
 
-    Zs, As = network.forward(X, coefs, intercepts, acts)
-    dWs, dbs = network.backward(Zs, As, coefs, acts, losses.output_delta(As[-1], Y))
-    for W, dW in zip(coefs, dWs, strict=True):
+    # Each parameter is nudged where the network reads it: through its views into theta.
+    for W, dW in zip(net.coefs(), net.coefs(grad), strict=True):
         assert rel_error(dW, central_difference(loss, W)) < 1e-6
-    for b, db in zip(intercepts, dbs, strict=True):
+    for b, db in zip(net.intercepts(), net.intercepts(grad), strict=True):
         assert rel_error(db, central_difference(loss, b)) < 1e-6
 
 
@@ -161,9 +160,12 @@ def test_initialize_float32_and_unknown():
 
 
 def test_gradient_descent_step_closed_form():
-    params = [np.array([1.0, -2.0]), np.array([[0.5]])]
-    grads = [np.array([0.1, 0.2]), np.array([[-1.0]])]
-    new = optimizers.gradient_descent_step(params, grads, 0.5)
-    np.testing.assert_allclose(new[0], [0.95, -2.1])
-    np.testing.assert_allclose(new[1], [[1.0]])
-    assert params[0][0] == 1.0
+    # Two parameters, [1, -2] and [[0.5]], as one flat vector, updated in place.
+    theta = np.array([1.0, -2.0, 0.5])
+    g = np.array([0.1, 0.2, -1.0])
+    opt = optimizers.SGD(3, learning_rate=0.5)
+    before = theta
+    opt.step(theta, g * opt.gradient_scale())
+    assert theta is before
+    np.testing.assert_allclose(theta, [0.95, -2.1, 1.0])
+    assert g.tolist() == [0.1, 0.2, -1.0]

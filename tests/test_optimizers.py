@@ -1,151 +1,224 @@
 """Optimiser steps, learning-rate schedules and gradient clipping against their formulas.
 
-Every expected value is worked out by hand in the test on a two-parameter
-problem, so a wrong sign, a missing bias correction or a velocity updated in
-the wrong order shows up as a wrong number.
+The optimisers update one flat parameter vector in place.  Every expected
+value is worked out by hand in the test on a two-parameter problem (a 2x2
+matrix and a vector of 2, laid end to end in one vector of 6), so a wrong
+sign, a missing bias correction or a velocity updated in the wrong order
+shows up as a wrong number.
 """
 
 from __future__ import annotations
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from barenet.engine.optimizers import (
-    Adam,
-    GradientDescent,
-    LearningRateSchedule,
-    gradient_descent_step,
-)
-from barenet.training import clip_by_norm
+from barenet.engine.optimizers import SGD, Adam, LearningRateSchedule, clip_by_norm
 
 
 @pytest.fixture
 def problem():
-    """Two parameters (a matrix and a vector) and two successive gradients."""
-    theta = [np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([0.25, -0.75])]
-    g1 = [np.array([[0.1, -0.3], [2.0, 0.0]]), np.array([-1.5, 0.4])]
-    g2 = [np.array([[-0.2, 0.6], [1.0, 0.5]]), np.array([0.3, -0.1])]
+    """Two parameters (a matrix and a vector), flattened, and two successive gradients."""
+    theta = np.concatenate([np.array([[1.0, -2.0], [0.5, 3.0]]).ravel(), [0.25, -0.75]])
+    g1 = np.concatenate([np.array([[0.1, -0.3], [2.0, 0.0]]).ravel(), [-1.5, 0.4]])
+    g2 = np.concatenate([np.array([[-0.2, 0.6], [1.0, 0.5]]).ravel(), [0.3, -0.1]])
     return theta, g1, g2
 
 
-def _copies(arrays):
-    return [a.copy() for a in arrays]
+def scaled(optimizer, g):
+    """What the backward pass hands the optimiser: ``gradient_scale()`` times ``g``, a copy."""
+    return g * optimizer.gradient_scale()
 
 
-def _assert_untouched(arrays, originals):
-    for a, b in zip(arrays, originals, strict=True):
-        assert_array_equal(a, b)
+# -- plain gradient descent (momentum 0) --------------------------------------------------
 
 
-# -- plain gradient descent ----------------------------------------------------------------
-
-
-def test_gradient_descent_step_is_theta_minus_alpha_g(problem):
+def test_plain_step_is_theta_minus_alpha_g_in_place(problem):
     theta, g1, _ = problem
-    before, grads_before = _copies(theta), _copies(g1)
-    new = gradient_descent_step(theta, g1, 0.1)
-    assert_allclose(new[0], [[1.0 - 0.01, -2.0 + 0.03], [0.5 - 0.2, 3.0]], rtol=0, atol=1e-15)
-    assert_allclose(new[1], [0.25 + 0.15, -0.75 - 0.04], rtol=0, atol=1e-15)
-    _assert_untouched(theta, before)
-    _assert_untouched(g1, grads_before)
-    assert all(n is not t for n, t in zip(new, theta, strict=True))
+    opt = SGD(6, learning_rate=0.1)
+    # The backward pass multiplies the gradient by the learning rate: it is the step.
+    assert opt.gradient_scale() == 0.1
+    grad = scaled(opt, g1)
+    same = theta
+    opt.step(theta, grad)
+    assert theta is same
+    assert_allclose(theta, [1.0 - 0.01, -2.0 + 0.03, 0.5 - 0.2, 3.0, 0.25 + 0.15, -0.75 - 0.04],
+                    rtol=0, atol=1e-15)
+    assert_allclose(grad, 0.1 * g1, rtol=0, atol=1e-16)  # the step, left as it was
+    assert not opt.velocity.any()  # no momentum: the velocity is never used
 
 
-def test_gradient_descent_without_momentum_is_the_plain_step(problem):
+def test_plain_steps_add_up(problem):
     theta, g1, g2 = problem
-    opt = GradientDescent(theta, learning_rate=0.3, momentum=0.0)
-    p1 = opt.step(theta, g1)
-    p2 = opt.step(p1, g2)
-    for p, t, a, b in zip(p2, theta, g1, g2, strict=True):
-        assert_allclose(p, t - 0.3 * a - 0.3 * b, rtol=0, atol=1e-15)
+    start = theta.copy()
+    opt = SGD(6, learning_rate=0.3, momentum=0.0)
+    opt.step(theta, scaled(opt, g1))
+    opt.step(theta, scaled(opt, g2))
+    assert_allclose(theta, start - 0.3 * g1 - 0.3 * g2, rtol=0, atol=1e-15)
+
+
+def test_a_changed_learning_rate_is_used_at_the_next_step(problem):
+    # (Schedules set ``learning_rate`` between steps.)
+    theta, g1, g2 = problem
+    start = theta.copy()
+    opt = SGD(6, learning_rate=0.3)
+    opt.step(theta, scaled(opt, g1))
+    opt.learning_rate = 0.05
+    assert opt.gradient_scale() == 0.05
+    opt.step(theta, scaled(opt, g2))
+    assert_allclose(theta, start - 0.3 * g1 - 0.05 * g2, rtol=0, atol=1e-15)
+
+
+# -- momentum --------------------------------------------------------------------------------
 
 
 def test_momentum_two_steps(problem):
     theta, g1, g2 = problem
     lr, mu = 0.1, 0.9
-    before = _copies(theta)
-    opt = GradientDescent(theta, learning_rate=lr, momentum=mu, nesterov=False)
-    p1 = opt.step(theta, g1)
-    p1_before = _copies(p1)
-    p2 = opt.step(p1, g2)
-    for i in range(2):
-        v1 = -lr * g1[i]
-        v2 = mu * v1 - lr * g2[i]
-        assert_allclose(p1[i], theta[i] + v1, rtol=0, atol=1e-15)
-        assert_allclose(p2[i], theta[i] + v1 + v2, rtol=0, atol=1e-15)
-        assert_allclose(opt.velocities[i], v2, rtol=0, atol=1e-15)
-    _assert_untouched(theta, before)
-    _assert_untouched(p1, p1_before)
+    start = theta.copy()
+    opt = SGD(6, learning_rate=lr, momentum=mu, nesterov=False)
+    # With momentum the optimiser scales the gradient itself.
+    assert opt.gradient_scale() == 1.0
+    opt.step(theta, scaled(opt, g1))
+    p1 = theta.copy()
+    opt.step(theta, scaled(opt, g2))
+    v1 = -lr * g1
+    v2 = mu * v1 - lr * g2
+    assert_allclose(p1, start + v1, rtol=0, atol=1e-15)
+    assert_allclose(theta, start + v1 + v2, rtol=0, atol=1e-15)
+    assert_allclose(opt.velocity, v2, rtol=0, atol=1e-15)
 
 
 def test_nesterov_two_steps(problem):
     theta, g1, g2 = problem
     lr, mu = 0.05, 0.8
-    opt = GradientDescent(theta, learning_rate=lr, momentum=mu, nesterov=True)
-    p1 = opt.step(theta, g1)
-    p2 = opt.step(p1, g2)
-    for i in range(2):
-        v1 = -lr * g1[i]
-        v2 = mu * v1 - lr * g2[i]
-        # The look-ahead: theta + mu v - alpha g, with v the updated velocity.
-        assert_allclose(p1[i], theta[i] + mu * v1 - lr * g1[i], rtol=0, atol=1e-15)
-        assert_allclose(p2[i], p1[i] + mu * v2 - lr * g2[i], rtol=0, atol=1e-15)
+    start = theta.copy()
+    opt = SGD(6, learning_rate=lr, momentum=mu, nesterov=True)
+    assert opt.gradient_scale() == 1.0
+    opt.step(theta, scaled(opt, g1))
+    p1 = theta.copy()
+    opt.step(theta, scaled(opt, g2))
+    v1 = -lr * g1
+    v2 = mu * v1 - lr * g2
+    # The look-ahead: theta + mu v - alpha g, with v the updated velocity.
+    assert_allclose(p1, start + mu * v1 - lr * g1, rtol=0, atol=1e-15)
+    assert_allclose(theta, p1 + mu * v2 - lr * g2, rtol=0, atol=1e-15)
+    assert_allclose(opt.velocity, v2, rtol=0, atol=1e-15)
 
 
 def test_momentum_docstring_example():
-    opt = GradientDescent([np.zeros(2)], learning_rate=0.1, momentum=0.9)
-    assert opt.step([np.zeros(2)], [np.ones(2)])[0].tolist() == [-0.1, -0.1]
+    theta, opt = np.zeros(2), SGD(2, learning_rate=0.1, momentum=0.9)
+    opt.step(theta, np.ones(2) * opt.gradient_scale())
+    assert theta.tolist() == [-0.1, -0.1]
 
 
-# -- Adam ----------------------------------------------------------------------------------
+# -- Adam ------------------------------------------------------------------------------------
 
 
 def test_adam_first_two_steps_with_bias_correction(problem):
     theta, g1, g2 = problem
     lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
-    before = _copies(theta)
-    opt = Adam(theta, learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
-    p1 = opt.step(theta, g1)
-    p2 = opt.step(p1, g2)
+    start = theta.copy()
+    opt = Adam(6, learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
+    assert opt.gradient_scale() == 1.0
+    grad1, grad2 = scaled(opt, g1), scaled(opt, g2)
+    opt.step(theta, grad1)
+    p1 = theta.copy()
+    opt.step(theta, grad2)
     assert opt.t == 2
-    for i in range(2):
-        m1 = (1 - b1) * g1[i]
-        v1 = (1 - b2) * g1[i] ** 2
-        lr1 = lr * math.sqrt(1 - b2) / (1 - b1)
-        expected1 = theta[i] - lr1 * m1 / (np.sqrt(v1) + eps)
-        m2 = b1 * m1 + (1 - b1) * g2[i]
-        v2 = b2 * v1 + (1 - b2) * g2[i] ** 2
-        lr2 = lr * math.sqrt(1 - b2**2) / (1 - b1**2)
-        expected2 = expected1 - lr2 * m2 / (np.sqrt(v2) + eps)
-        assert_allclose(p1[i], expected1, rtol=1e-14, atol=1e-15)
-        assert_allclose(p2[i], expected2, rtol=1e-14, atol=1e-15)
-        assert_allclose(opt.m[i], m2, rtol=1e-14)
-        assert_allclose(opt.v[i], v2, rtol=1e-14)
-    _assert_untouched(theta, before)
+    m1 = (1 - b1) * g1
+    v1 = (1 - b2) * g1**2
+    lr1 = lr * math.sqrt(1 - b2) / (1 - b1)
+    expected1 = start - lr1 * m1 / (np.sqrt(v1) + eps)
+    m2 = b1 * m1 + (1 - b1) * g2
+    v2 = b2 * v1 + (1 - b2) * g2**2
+    lr2 = lr * math.sqrt(1 - b2**2) / (1 - b1**2)
+    expected2 = expected1 - lr2 * m2 / (np.sqrt(v2) + eps)
+    assert_allclose(p1, expected1, rtol=1e-14, atol=1e-15)
+    assert_allclose(theta, expected2, rtol=1e-14, atol=1e-15)
+    assert_allclose(opt.m, m2, rtol=1e-14)
+    assert_allclose(opt.v, v2, rtol=1e-14)
+    # Adam leaves the gradient it was given as it was.
+    assert_array_equal(grad1, g1)
+    assert_array_equal(grad2, g2)
 
 
 def test_adam_first_step_moves_each_coordinate_by_about_alpha(problem):
     # With bias correction the first step is alpha * g / (|g| + eps'): about
     # alpha in the direction of -sign(g), whatever the gradient's scale.
     theta, g1, _ = problem
-    p1 = Adam(theta, learning_rate=0.01).step(theta, [1e3 * g for g in g1])
-    for p, t, g in zip(p1, theta, g1, strict=True):
-        assert_allclose(p - t, -0.01 * np.sign(g), rtol=1e-6, atol=1e-12)
+    start = theta.copy()
+    Adam(6, learning_rate=0.01).step(theta, 1e3 * g1)
+    assert_allclose(theta - start, -0.01 * np.sign(g1), rtol=1e-6, atol=1e-12)
 
 
-def test_optimizers_keep_float32():
-    theta = [np.ones((2, 2), dtype=np.float32), np.zeros(2, dtype=np.float32)]
-    grads = [np.full((2, 2), 0.5, dtype=np.float32), np.ones(2, dtype=np.float32)]
-    for opt in (GradientDescent(theta, 0.1), GradientDescent(theta, 0.1, 0.9, True),
-                Adam(theta, 0.1)):
-        new = opt.step(opt.step(theta, grads), grads)
-        assert [p.dtype for p in new] == [np.float32, np.float32]
+# -- dtype and memory ------------------------------------------------------------------------
 
 
-# -- learning-rate schedules ---------------------------------------------------------------
+OPTIMIZERS = {
+    "sgd": lambda n, dtype: SGD(n, 0.1, dtype=dtype),
+    "momentum": lambda n, dtype: SGD(n, 0.1, 0.9, False, dtype),
+    "nesterov": lambda n, dtype: SGD(n, 0.1, 0.9, True, dtype),
+    "adam": lambda n, dtype: Adam(n, 0.1, dtype=dtype),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_float32_stays_float32(name, problem):
+    theta64, g1, g2 = problem
+    theta = theta64.astype(np.float32)
+    same = theta
+    opt = OPTIMIZERS[name](6, np.float32)
+    for g in (g1, g2):
+        opt.step(theta, scaled(opt, g).astype(np.float32))
+    assert theta is same and theta.dtype == np.float32
+    # The state is laid out like theta, in theta's dtype.
+    state = [opt.velocity] if isinstance(opt, SGD) else [opt.m, opt.v]
+    for s in state:
+        assert s.dtype == np.float32 and s.shape == theta.shape
+    # And the float32 steps compute what the float64 ones do, to float32 precision.
+    ref = OPTIMIZERS[name](6, np.float64)
+    for g in (g1, g2):
+        ref.step(theta64, scaled(ref, g))
+    assert_allclose(theta, theta64, rtol=1e-6, atol=1e-6)
+
+
+def _peak_growth(call):
+    """Peak bytes traced while ``call()`` runs, above what was allocated before."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        call()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_steps_allocate_no_array_of_the_parameters_size(name, dtype):
+    n = 10_000
+    rng = np.random.RandomState(0)
+    theta = rng.randn(n).astype(dtype)
+    grad = rng.randn(n).astype(dtype)
+    opt = OPTIMIZERS[name](n, dtype)
+    vector = theta.nbytes
+
+    def steps():
+        for _ in range(100):
+            opt.step(theta, grad)
+
+    # The measure sees NumPy's arrays: one step written the allocating way shows.
+    assert _peak_growth(lambda: theta - grad) >= vector
+    assert _peak_growth(steps) < vector / 10
+    assert np.all(np.isfinite(theta))
+
+
+# -- learning-rate schedules -----------------------------------------------------------------
 
 
 def test_constant_schedule():
@@ -182,31 +255,37 @@ def test_unknown_schedule_is_refused():
         LearningRateSchedule("cosine", 0.1)
 
 
-# -- gradient clipping ---------------------------------------------------------------------
+# -- gradient clipping -----------------------------------------------------------------------
 
 
-def test_clip_by_norm_scales_the_joint_norm_exactly():
-    grads = [np.array([[3.0, 0.0], [0.0, 4.0]]), np.array([12.0])]  # joint norm 13
-    before = _copies(grads)
-    clipped = clip_by_norm(grads, 6.5)
-    joint = math.sqrt(sum(float(np.sum(g * g)) for g in clipped))
-    assert joint == pytest.approx(6.5, rel=1e-15)
-    for c, g in zip(clipped, grads, strict=True):
-        assert_allclose(c, 0.5 * g, rtol=1e-15)  # same direction, half the length
-    _assert_untouched(grads, before)
+def test_clip_by_norm_scales_the_joint_norm_exactly_in_place():
+    # A 2x2 matrix and a vector of 1, flattened: joint norm 13.
+    grad = np.concatenate([np.array([[3.0, 0.0], [0.0, 4.0]]).ravel(), [12.0]])
+    original = grad.copy()
+    same = grad
+    assert clip_by_norm(grad, 6.5) is None
+    assert grad is same
+    assert math.sqrt(float(np.sum(grad * grad))) == pytest.approx(6.5, rel=1e-15)
+    assert_allclose(grad, 0.5 * original, rtol=1e-15)  # same direction, half the length
 
 
 def test_clip_by_norm_leaves_small_gradients_alone():
-    grads = [np.array([0.3, -0.4]), np.array([[1.2]])]  # joint norm 1.3
+    original = np.concatenate([[0.3, -0.4], np.array([[1.2]]).ravel()])  # joint norm 1.3
     for max_norm in (1.3, 2.0, None):
-        out = clip_by_norm(grads, max_norm)
-        for o, g in zip(out, grads, strict=True):
-            assert_array_equal(o, g)
+        grad = original.copy()
+        clip_by_norm(grad, max_norm)
+        assert_array_equal(grad, original)
+
+
+def test_clip_by_norm_none_is_no_limit():
+    grad = np.full(5, 1e300)
+    clip_by_norm(grad, None)
+    assert_array_equal(grad, np.full(5, 1e300))
 
 
 def test_clip_by_norm_keeps_float32():
-    grads = [np.full(3, 10.0, dtype=np.float32), np.ones((2, 2), dtype=np.float32)]
-    clipped = clip_by_norm(grads, 1.0)
-    assert [g.dtype for g in clipped] == [np.float32, np.float32]
-    joint = math.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in clipped))
-    assert joint == pytest.approx(1.0, rel=1e-6)
+    grad = np.concatenate([np.full(3, 10.0), np.ones(4)]).astype(np.float32)
+    same = grad
+    clip_by_norm(grad, 1.0)
+    assert grad is same and grad.dtype == np.float32
+    assert math.sqrt(float(np.sum(grad.astype(np.float64) ** 2))) == pytest.approx(1.0, rel=1e-6)

@@ -19,7 +19,9 @@ changes a formula):
   laid out the same: an optimiser updates one vector in place, and its state
   is laid out like it.
 * **buffers bound once per batch size** (a small plan, made on the first
-  pass over ``m`` samples): a training step allocates nothing.
+  pass over ``m`` samples): a training step allocates no array of the
+  batch's size for tanh, relu and identity units (the slopes of sigmoid and
+  leaky relu units still make a temporary each, as does the L2 term).
 * **activations in place**: ``A = g(Z)`` overwrites ``Z``, and on the way
   back the slope ``g'`` overwrites ``A``, for every activation whose slope
   reads its output (all the built-in ones: ``1 - A**2`` for tanh).  A custom
@@ -42,9 +44,9 @@ from .losses import Output, output_delta
 
 Array = np.ndarray
 
-# Plans (buffers) kept per network: a training batch size, its last batch,
-# and the chunks of a prediction.
-MAX_PLANS = 6
+# Buffers kept for predictions (a chunk size and its last chunk, for a couple
+# of data sets); those of training are kept for the network's life.
+MAX_PREDICTION_PLANS = 4
 
 
 class _Plan:
@@ -175,8 +177,8 @@ class Network:
         # between epochs leaves the training batch in place.)
         plan = self._plans.get((m, predict))
         if plan is None:
-            if len(self._plans) >= MAX_PLANS:
-                self._plans.pop(next(iter(self._plans)))
+            if predict and sum(key[1] for key in self._plans) >= MAX_PREDICTION_PLANS:
+                self._plans.pop(next(key for key in self._plans if key[1]))
             plan = self._plans[m, predict] = _Plan(self, m)
         return plan
 
@@ -319,7 +321,7 @@ class Network:
         if chunk is None:
             chunk = forward_rows(sum(self.layer_sizes[1:]), self.theta.itemsize, 4096)
         out: list[Array] | None = None
-        for start in range(0, m, chunk):
+        for start in range(0, m, chunk) if m else [0]:
             rows = X[start:start + chunk]
             plan = self._plan(rows.shape[0], predict=True)
             plan.units[0][...] = rows.T
@@ -329,8 +331,7 @@ class Network:
                 out = [np.empty((m, part.shape[0]), part.dtype) for part in parts]
             for whole, part in zip(out, parts, strict=True):
                 whole[start:start + rows.shape[0]] = part.T
-        return out if out is not None else [np.empty((0, n), self.theta.dtype)
-                                            for n in self.layer_sizes[-1:]]
+        return out
 
 
 def _weight_sum(Y: Array, sample_weight: Array | None) -> float:
