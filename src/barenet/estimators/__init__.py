@@ -17,5 +17,8 @@ from .fitting import OUT_ACTIVATION, STREAM_MIN_BYTES
 from .memory import STREAM_BLOCK_BATCHES
 from .regressor import NeuralNetRegressor
 
+# The public name, for reprs, pickles and documentation (the classes live in submodules).
+NeuralNetClassifier.__module__ = NeuralNetRegressor.__module__ = __name__
+
 __all__ = ["OUT_ACTIVATION", "STREAM_BLOCK_BATCHES", "STREAM_MIN_BYTES", "NeuralNetClassifier",
            "NeuralNetRegressor", "_BaseNeuralNet"]
