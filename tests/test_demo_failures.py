@@ -49,7 +49,7 @@ def test_a_demo_whose_cost_rises_says_so(tmp_path):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--hidden", "1000000000"], "training the network of 1000000000 hidden units needs"),
-    (["--sizes", "4,1000000000"], "the sweep's network of 1000000000 hidden units needs"),
+    (["--sizes", "4,1000000000"], "the sweep's network of 1000000000 hidden units"),
 ])
 def test_a_demo_too_large_for_memory_exits_2_at_once(argv, message, tmp_path, capsys,
                                                     monkeypatch):

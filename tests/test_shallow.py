@@ -238,8 +238,10 @@ def test_the_sweep_names_the_sizes_that_diverged(flower):
     from barenet.training import DivergenceError
 
     X, Y = flower
-    with pytest.raises(DivergenceError, match=r"for hidden sizes 1, 4 by iteration \d+"):
-        shallow.nn_model_sweep(X, Y, (1, 4), num_iterations=300, learning_rate=1e9)
+    for n_jobs in (None, 2):  # in this process, and in two workers
+        with pytest.raises(DivergenceError, match=r"for hidden sizes 1, 4 by iteration \d+"):
+            shallow.nn_model_sweep(X, Y, (1, 4), num_iterations=300, learning_rate=1e9,
+                                   n_jobs=n_jobs)
 
 
 @pytest.mark.parametrize(("learning_rate", "spike"), [(1.2, 0.1), (5.0, 0.5)])

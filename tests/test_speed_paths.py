@@ -129,6 +129,19 @@ def test_the_long_article_sweep_is_nn_model_bit_for_bit(flower):
             np.testing.assert_array_equal(p[name], alone[name], err_msg=f"n_h={n_h} {name}")
 
 
+def test_the_sweep_in_processes_is_the_same_sweep(quantiles):
+    # Two worker processes, the largest size first: the same numbers, in the
+    # order of the sizes asked for.
+    X, Y = quantiles
+    sizes = (3, 20, 1, 4)
+    alone = shallow.nn_model_sweep(X, Y, sizes, 300)
+    parallel = shallow.nn_model_sweep(X, Y, sizes, 300, n_jobs=2)
+    for n_h, p, q in zip(sizes, alone, parallel, strict=True):
+        assert p["W1"].shape == (n_h, 2)
+        for name in NAMES:
+            np.testing.assert_array_equal(p[name], q[name], err_msg=f"n_h={n_h} {name}")
+
+
 def test_sweep_starts_each_size_from_its_own_initial_weights(quantiles):
     X, Y = quantiles
     swept = shallow.nn_model_sweep(X, Y, [3, 1, 3], num_iterations=0, seed=5)

@@ -64,11 +64,14 @@ def check_parameters(parameters: Parameters, n_x: int | None = None) -> None:
         )
 
 
-def check_sizes(sizes: Sequence[int], rule: str) -> None:
-    """Every hidden size is a positive integer (``rule`` says so otherwise)."""
+def check_sizes(sizes: Sequence[int], rule: str) -> list[int]:
+    """Hidden sizes as ints: at least one, each a positive integer (``rule`` says so otherwise)."""
+    if not sizes:
+        raise ValueError("hidden_sizes is empty; pass at least one hidden size, e.g. (4,)")
     bad = [n for n in sizes if not isinstance(n, int | np.integer) or n < 1]
     if bad:
         raise ValueError(f"{rule}, got {bad[0]!r}")
+    return [int(n) for n in sizes]
 
 
 def check_training(num_iterations: int, learning_rate: float) -> None:

@@ -81,11 +81,19 @@ def training_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> dict[str, 
     return fit_memory([n_x, int(max(hidden_sizes)), 1], m, m, "gd", 8)
 
 
-def check_training_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> None:
-    """Refuse, before allocating, a network too large for the memory available."""
-    check_memory(training_memory(n_x, hidden_sizes, m),
-                 f"training a network of {max(hidden_sizes)} hidden units on {m} samples",
-                 "use fewer hidden units")
+def check_training_memory(n_x: int, hidden_sizes: Sequence[int], m: int,
+                          workers: int = 1) -> None:
+    """Refuse, before allocating, networks too large for the memory available.
+
+    The ``workers`` largest of ``hidden_sizes`` train at once (in as many processes).
+    """
+    need: dict[str, int] = {}
+    for n_h in sorted(hidden_sizes)[-workers:]:
+        for part, size in training_memory(n_x, [n_h], m).items():
+            need[part] = need.get(part, 0) + size
+    at_once = f", {workers} networks at once" if workers > 1 else ""
+    check_memory(need, f"training a network of {max(hidden_sizes)} hidden units on {m} "
+                       f"samples{at_once}", "use fewer hidden units")
 
 
 def gradient_descent(
@@ -158,3 +166,18 @@ def check_divergence(Z: Array, Y_T: Array, first: float | None, i: int,
             f"training diverged by iteration {i}: the loss went from {first:.4g} to "
             f"{loss:.4g} (learning rate {learning_rate:g}); use a smaller learning rate")
     return first
+
+
+def raise_divergences(sizes: Sequence[int], fits: Sequence[object]) -> None:
+    """One :class:`~barenet.training.DivergenceError` naming every size whose fit is one.
+
+    ``fits[k]`` is the trained parameters of ``sizes[k]``, or the error its
+    training raised; the message gives the first one's figures.
+    """
+    diverged = [(n_h, fit) for n_h, fit in zip(sizes, fits, strict=True)
+                if isinstance(fit, DivergenceError)]
+    if diverged:
+        which = ", ".join(str(n_h) for n_h, _ in diverged)
+        how = str(diverged[0][1]).removeprefix("training diverged")
+        raise DivergenceError(f"training diverged for hidden size{'s' if len(diverged) > 1 else ''}"
+                              f" {which}{how}")

@@ -218,19 +218,27 @@ def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iteratio
     with tqdm(total=len(sizes) * (cv + 1), desc="sweep", unit="fit",
               disable=None, leave=False) as bar:
         # nn_model_sweep is nn_model once per size: the row of the network
-        # above is that network, bit for bit.  Each size is timed on its own.
+        # above is that network, bit for bit.  Every fit runs in a process of
+        # its own where there are cores (the same numbers), the largest first
+        # so that the workers end together; each is timed where it runs.
+        from joblib import Parallel, delayed
+
         trains = [np.arange(len(y))] + [train for train, _ in folds]
+        tasks = [(n_h, k) for n_h in sorted(set(sizes), reverse=True) for k in range(len(trains))]
+        fits, seconds = {}, dict.fromkeys(sizes, 0.0)
+        results = Parallel(n_jobs=-1, return_as="generator")(delayed(_timed_fit)(
+            X[trains[k]].T, y[trains[k]].reshape(1, -1), n_h, iterations, learning_rate, seed)
+            for n_h, k in tasks)
+        for (n_h, k), (parameters, elapsed) in zip(tasks, results, strict=True):
+            fits[n_h, k] = parameters
+            seconds[n_h] += elapsed
+            bar.update()
         for n_h in sizes:
-            t0 = time.perf_counter()
-            full, *nets = [shallow.nn_model_sweep(
-                X[train].T, y[train].reshape(1, -1), [n_h], num_iterations=iterations,
-                learning_rate=learning_rate, seed=seed)[0] for train in trains]
-            seconds = time.perf_counter() - t0
-            bar.update(len(trains))
-            heldout = [accuracy(y[test], _predictor(net)(X[test]))
-                       for net, (_, test) in zip(nets, folds, strict=True)]
+            full = fits[n_h, 0]
+            heldout = [accuracy(y[test], _predictor(fits[n_h, k + 1])(X[test]))
+                       for k, (_, test) in enumerate(folds)]
             row = SweepRow(n_h, accuracy(y, _predictor(full)(X)), float(np.mean(heldout)),
-                           float(np.std(heldout)), seconds)
+                           float(np.std(heldout)), seconds[n_h])
             rows.append(row)
             entries.append(plot.SweepEntry(n_h, _predictor(full), row.train_accuracy,
                                            row.heldout_mean))
@@ -272,6 +280,15 @@ def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: 
     return files
 
 
+def _timed_fit(X: np.ndarray, Y: np.ndarray, n_h: int, iterations: int, learning_rate: float,
+               seed: int) -> tuple[dict, float]:
+    """``nn_model_sweep`` for one size, and the seconds it took where it ran."""
+    t0 = time.perf_counter()
+    (parameters,) = shallow.nn_model_sweep(X, Y, [n_h], num_iterations=iterations,
+                                           learning_rate=learning_rate, seed=seed)
+    return parameters, time.perf_counter() - t0
+
+
 def _check_memory(shape: tuple[int, int], hidden: int, sizes: Sequence[int],
                   snapshots: int) -> None:
     """Refuse, before anything is trained or written, a network or a sweep
@@ -283,8 +300,14 @@ def _check_memory(shape: tuple[int, int], hidden: int, sizes: Sequence[int],
         need["animation snapshots"] = snapshots * ((n_x + 2) * hidden + 1) * 8
     check_memory(need, f"training the network of {hidden} hidden units",
                  "use a smaller --hidden" + (" or leave out --animate" if snapshots else ""))
-    check_memory(shallow.training_memory(n_x, sizes, m),
-                 f"the sweep's network of {max(sizes)} hidden units",
+    from joblib import effective_n_jobs
+
+    # (The largest network may be training in every worker at once.)
+    workers = effective_n_jobs(-1)
+    check_memory({part: workers * size for part, size in
+                  shallow.training_memory(n_x, sizes, m).items()},
+                 f"the sweep's network of {max(sizes)} hidden units"
+                 + (f" in {workers} processes at once" if workers > 1 else ""),
                  "use smaller --sizes")
 
 

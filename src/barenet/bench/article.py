@@ -329,8 +329,8 @@ def w2(quick: bool) -> Case:
     -------
     Case
         barenet's ``nn_model_sweep`` (the reference: ``nn_model`` once per
-        size), and the peers looped likewise; the check compares the final
-        costs with the article code's.
+        size), the same on a process per core, and the peers looped likewise;
+        the check compares the final costs with the article code's.
     """
     iterations, lr, sizes = (200 if quick else 5000), 1.2, shallow.ARTICLE_SIZES
     X, y = _article_data()
@@ -338,6 +338,8 @@ def w2(quick: bool) -> Case:
     torch_runs = [_torch_runner(X, y, n_h, iterations, lr) for n_h in sizes]
     systems: dict[str, Runner | str] = {
         "barenet nn_model_sweep": lambda: shallow.nn_model_sweep(XT, Y, sizes, iterations, lr),
+        "barenet nn_model_sweep, a process per core": lambda: shallow.nn_model_sweep(
+            XT, Y, sizes, iterations, lr, n_jobs=-1),
         "article code, looped": lambda: [naive_nn_model(XT, Y, n, iterations, lr)
                                          for n in sizes],
         "scikit-learn MLPClassifier, looped": _looped(
