@@ -215,3 +215,27 @@ def test_the_check_runs_the_backward_pass_that_trains(monkeypatch):
     assert not report.passed()
     assert report.errors["intercepts_[0]"] > 1e-3 and report.errors["intercepts_[1]"] > 1e-3
     assert report.errors["coefs_[0]"] < 1e-6 or report.errors["coefs_[1]"] < 1e-6
+
+
+def test_the_articles_parameters_are_checked_in_the_courses_layout():
+    # The dict nn_model returns, with X (n_x, m) and Y (1, m): all 17
+    # parameters, named and shaped as in the course, and what
+    # shallow.backward_propagation computes is the analytic gradient.
+    from barenet import datasets, shallow
+
+    X, y = datasets.gaussian_quantiles()
+    X, Y = X[:12].T, y[:12].reshape(1, -1)
+    parameters = shallow.nn_model(X, Y, 4, num_iterations=50)
+    report = check_gradients(parameters, X, Y)
+    assert list(report.errors) == ["W1", "b1", "W2", "b2"]
+    assert [report.analytic[k].shape for k in report.errors] == [(4, 2), (4, 1), (1, 4), (1, 1)]
+    assert report.passed(), str(report)
+    grads = shallow.backward_propagation(parameters, shallow.forward_propagation(X, parameters)[1],
+                                         X, Y)
+    for name in report.errors:
+        np.testing.assert_allclose(report.analytic[name], grads["d" + name], rtol=1e-12,
+                                   atol=1e-17)
+    with pytest.raises(ValueError, match="lack b2"):
+        check_gradients({k: v for k, v in parameters.items() if k != "b2"}, X, Y)
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\)"):
+        check_gradients(parameters, X, Y.T)

@@ -290,3 +290,28 @@ def test_predict_proba_is_the_forward_pass_in_chunks(monkeypatch):
     np.testing.assert_allclose(shallow.predict_proba(parameters, X.T), whole, rtol=0, atol=1e-15)
     np.testing.assert_array_equal(shallow.predict(parameters, X.T), (whole > 0.5).astype(int))
     assert _memory.forward_rows(10**6, 8) < 200  # a million units: chunks of few columns
+
+
+def test_the_engines_step_is_the_course_step(flower):
+    # The course's functions, written out, and one step of the engine's
+    # network (what nn_model runs): the same gradients and the same update.
+    from barenet._course_network import to_network, to_parameters
+    from barenet.engine.optimizers import SGD
+    from barenet.training import train_step
+
+    X, Y = flower
+    m = X.shape[1]
+    p = shallow.initialize_parameters(2, 4, 1)
+    p = shallow.update_parameters(p, {"d" + k: np.full_like(v, 0.3) for k, v in p.items()}, 1)
+    A2, cache = shallow.forward_propagation(X, p)
+    grads = shallow.backward_propagation(p, cache, X, Y)
+    net = to_network(p)
+    net.inputs(m)[...] = X
+    np.testing.assert_allclose(net.forward(m), A2, rtol=1e-15, atol=0)
+    engine_grads = to_parameters(net, net.backward(Y.T))
+    for name in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(engine_grads[name], grads["d" + name], rtol=1e-12, atol=1e-17)
+    expected = shallow.update_parameters(p, grads, 1.2)
+    train_step(net, m, Y.T, None, SGD(net.theta.size, 1.2), loss=False)
+    for name, value in to_parameters(net).items():
+        np.testing.assert_allclose(value, expected[name], rtol=1e-14, atol=1e-16)

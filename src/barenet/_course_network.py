@@ -49,11 +49,6 @@ def to_parameters(net: Network, theta: Array | None = None) -> Parameters:
             "W2": Wb2[:, :-1].copy(), "b2": Wb2[:, -1:].copy()}
 
 
-def with_ones(A: Array) -> Array:
-    """``[A; 1]``: the input of a :class:`~barenet.engine.dense.Dense` layer."""
-    return np.vstack([A, np.ones((1, A.shape[1]), A.dtype)])
-
-
 def training_memory(n_x: int, hidden_sizes: Sequence[int], m: int) -> dict[str, int]:
     """Bytes needed to train the shallow network of the largest of these hidden sizes, by part.
 

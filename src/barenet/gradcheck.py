@@ -20,6 +20,8 @@ from sklearn.base import RegressorMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._course_checks import check_parameters, check_XY
+from ._course_network import to_network, to_parameters
 from .engine.network import Network
 from .estimators import _BaseNeuralNet
 
@@ -133,7 +135,7 @@ def _from_estimator(model: _BaseNeuralNet, X: Any, y: Any, sample_weight: Any):
                          y_numeric=isinstance(model, RegressorMixin))
     Y = model._encode_targets(y, first=False)
     sw = model._sample_weight(y, sample_weight, X, incremental=False)
-    return model._network(), X, Y, sw, model.alpha, ("coefs_", "intercepts_")
+    return model._network(), X, Y, sw, model.alpha, _by_layer("coefs_", "intercepts_")
 
 
 def _from_network(net: Network, X: Any, Y: Any, sample_weight: Any):
@@ -152,7 +154,30 @@ def _from_network(net: Network, X: Any, Y: Any, sample_weight: Any):
         if sample_weight.shape != (X.shape[0],):
             raise ValueError(f"sample_weight has shape {sample_weight.shape}, but X has "
                              f"{X.shape[0]} samples")
-    return net, X, Y, sample_weight, 0.0, ("coefs", "intercepts")
+    return net, X, Y, sample_weight, 0.0, _by_layer("coefs", "intercepts")
+
+
+def _from_course(parameters: dict, X: Any, Y: Any, sample_weight: Any):
+    """The article's ``W1, b1, W2, b2`` with the course's ``X (n_x, m)`` and ``Y (1, m)``."""
+    X, Y = check_XY(X, Y)
+    check_parameters(parameters, X.shape[0])
+    net = to_network(parameters)
+    _, X, Y, sample_weight, _, _ = _from_network(net, X.T, Y.T, sample_weight)
+
+    def arrays(net: Network, vector: Array) -> dict[str, Array]:
+        return to_parameters(net, vector)       # the course's names and shapes
+
+    return net, X, Y, sample_weight, 0.0, arrays
+
+
+def _by_layer(coefs: str, intercepts: str):
+    """The gradient vector as scikit-learn's arrays, named ``coefs[i]`` then ``intercepts[i]``."""
+    def arrays(net: Network, vector: Array) -> dict[str, Array]:
+        named = {f"{coefs}[{i}]": W for i, W in enumerate(net.coefs(vector))}
+        named.update({f"{intercepts}[{i}]": b for i, b in enumerate(net.intercepts(vector))})
+        return {name: np.array(a) for name, a in named.items()}
+
+    return arrays
 
 
 def check_gradients(
@@ -177,17 +202,21 @@ def check_gradients(
 
     Parameters
     ----------
-    model : NeuralNetClassifier, NeuralNetRegressor or Network
+    model : NeuralNetClassifier, NeuralNetRegressor, dict or Network
         A fitted estimator, checked at its current weights with the targets
         encoded and weighted as its ``fit`` would (``class_weight``
-        included); or a :class:`~barenet.engine.network.Network`.
+        included); the article's parameters ``W1, b1, W2, b2`` (a dict, as
+        :func:`barenet.shallow.nn_model` returns), reported under those
+        names and shapes; or a :class:`~barenet.engine.network.Network`.
     X : array-like of shape (n_samples, n_features)
         A few samples are enough: the check costs two loss evaluations per
-        parameter.
+        parameter.  For the article's parameters, the course's layout
+        ``(n_x, m)``.
     y : array-like
-        For an estimator, targets as passed to ``fit``.  For a ``Network``,
-        the encoded target matrix ``Y`` of shape ``(n_samples, n_outputs)``
-        (0/1 columns, one-hot rows or values).
+        For an estimator, targets as passed to ``fit``.  For the article's
+        parameters, the course's 0/1 labels ``Y`` of shape ``(1, m)``.  For a
+        ``Network``, the encoded target matrix ``Y`` of shape
+        ``(n_samples, n_outputs)`` (0/1 columns, one-hot rows or values).
     epsilon : float, default 1e-6
         Finite-difference step.
     sample_weight : array-like of shape (n_samples,), optional
@@ -231,12 +260,15 @@ def check_gradients(
     ['coefs_[0]', 'coefs_[1]', 'intercepts_[0]', 'intercepts_[1]']
     """
     if isinstance(model, _BaseNeuralNet):
-        net, X, Y, sw, model_alpha, names = _from_estimator(model, X, y, sample_weight)
+        net, X, Y, sw, model_alpha, arrays = _from_estimator(model, X, y, sample_weight)
     elif isinstance(model, Network):
-        net, X, Y, sw, model_alpha, names = _from_network(model, X, y, sample_weight)
+        net, X, Y, sw, model_alpha, arrays = _from_network(model, X, y, sample_weight)
+    elif isinstance(model, dict):
+        net, X, Y, sw, model_alpha, arrays = _from_course(model, X, y, sample_weight)
     else:
         raise TypeError(f"model must be a fitted NeuralNetClassifier or NeuralNetRegressor, "
-                        f"or a Network; got {type(model).__name__}")
+                        f"the article's parameters (a dict of W1, b1, W2, b2) or a Network; "
+                        f"got {type(model).__name__}")
     alpha = float(model_alpha if alpha is None else alpha)
     net = Network.from_weights([np.asarray(W, np.float64) for W in net.coefs()],
                                net.intercepts(), net.hidden, net.output)  # a copy: nudged below
@@ -249,12 +281,6 @@ def check_gradients(
         return net.loss(Y, sw, alpha)
 
     numeric = central_difference(loss, net.theta, epsilon)
-    n = len(net.layers)
-    labels = [f"{names[0]}[{i}]" for i in range(n)] + [f"{names[1]}[{i}]" for i in range(n)]
-    by_name = {"analytic": {}, "numeric": {}}
-    for kind, vector in (("analytic", analytic), ("numeric", numeric)):
-        arrays = [*net.coefs(vector), *net.intercepts(vector)]
-        by_name[kind] = {label: np.array(a) for label, a in zip(labels, arrays, strict=True)}
-    errors = {label: relative_error(by_name["analytic"][label], by_name["numeric"][label])
-              for label in labels}
-    return GradientReport(errors, by_name["analytic"], by_name["numeric"], value, epsilon)
+    by_name, numeric_by_name = arrays(net, analytic), arrays(net, numeric)
+    errors = {name: relative_error(a, numeric_by_name[name]) for name, a in by_name.items()}
+    return GradientReport(errors, by_name, numeric_by_name, value, epsilon)

@@ -55,13 +55,11 @@ from ._course_network import (
     raise_divergences,
     to_network,
     to_parameters,
-    with_ones,
 )
 from ._course_network import training_memory as training_memory  # (public)
 from .engine.activations import sigmoid, tanh, tanh_derivative
 from .engine.initializers import small_random
-from .engine.losses import binary_log_loss, output_delta
-from .engine.optimizers import SGD
+from .engine.losses import binary_log_loss
 from .training import DivergenceError
 
 Array = np.ndarray
@@ -132,11 +130,11 @@ def forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[s
     """
     X = check_X(X)
     check_parameters(parameters, X.shape[0])
-    layer1, layer2 = to_network(parameters).layers   # [W1 | b1], [W2 | b2]
-    Z1 = layer1.forward(with_ones(X), None)           # Z1 = W1 X + b1
-    A1 = tanh(Z1)                                     # A1 = tanh(Z1)
-    Z2 = layer2.forward(with_ones(A1), None)          # Z2 = W2 A1 + b2
-    A2 = sigmoid(Z2)                                  # A2 = sigmoid(Z2)
+    W1, b1, W2, b2 = (parameters[k] for k in NAMES)
+    Z1 = W1 @ X + b1          # (n_h, m): every unit's weighted input, for every sample
+    A1 = tanh(Z1)             # (n_h, m)
+    Z2 = W2 @ A1 + b2         # (1, m)
+    A2 = sigmoid(Z2)          # (1, m): the probability of class 1
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
@@ -165,7 +163,17 @@ def compute_cost(A2: Array, Y: Array) -> float:
 def backward_propagation(
     parameters: Parameters, cache: dict[str, Array], X: Array, Y: Array
 ) -> dict[str, Array]:
-    """Gradients of the cost for ``W1, b1, W2, b2``.
+    """Gradients of the cost for ``W1, b1, W2, b2``: backpropagation, line by line.
+
+    With ``J = -(1/m) sum [Y log A2 + (1 - Y) log(1 - A2)]`` and
+    ``A2 = sigmoid(Z2)``: ``dJ/dA2 = (A2 - Y) / (A2 (1 - A2)) / m`` and
+    ``dA2/dZ2 = A2 (1 - A2)``, so the two cancel and ``dZ2 = A2 - Y`` (the
+    ``1/m`` is kept for the weight gradients).  Then ``Z2 = W2 A1 + b2`` gives
+    ``dW2 = dZ2 A1ᵀ / m``, ``db2 = sum(dZ2) / m`` and ``dA1 = W2ᵀ dZ2``; and
+    ``A1 = tanh(Z1)``, whose slope is ``1 - tanh(Z1)**2 = 1 - A1**2``, gives
+    ``dZ1 = W2ᵀ dZ2 * (1 - A1**2)``, from which ``dW1`` and ``db1`` follow as
+    for the second layer.  The engine's network computes the same for any
+    number of layers (:meth:`barenet.engine.network.Network.backward`).
 
     Parameters
     ----------
@@ -182,17 +190,15 @@ def backward_propagation(
     """
     X, Y = check_XY(X, Y)
     check_parameters(parameters, X.shape[0])
-    net = to_network(parameters)
-    layer1, layer2 = net.layers
+    m, W2 = X.shape[1], parameters["W2"]
     A1, A2 = cache["A1"], cache["A2"]
-    # dZ2 = A2 - Y, divided by m: sigmoid + cross-entropy, see output_delta.
-    dZ2 = output_delta(A2.T, Y.T).T
-    dA1 = np.empty_like(A1)
-    layer2.backward(with_ones(A1).T, dZ2, dA1)        # [dW2 | db2] = dZ2 [A1; 1]ᵀ, dA1 = W2ᵀ dZ2
-    dZ1 = dA1 * tanh_derivative(None, A1)             # dZ1 = dA1 * (1 - A1**2)
-    layer1.backward(with_ones(X).T, dZ1, None)        # [dW1 | db1] = dZ1 [X; 1]ᵀ
-    grads = to_parameters(net, net.grad)
-    return {"d" + name: grads[name] for name in NAMES}
+    dZ2 = A2 - Y                                      # (1, m): sigmoid and cross-entropy cancel
+    dW2 = (1 / m) * (dZ2 @ A1.T)                      # (1, n_h)
+    db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+    dZ1 = (W2.T @ dZ2) * tanh_derivative(None, A1)    # (n_h, m): W2ᵀ dZ2 * (1 - A1**2)
+    dW1 = (1 / m) * (dZ1 @ X.T)                       # (n_h, n_x)
+    db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
 def update_parameters(
@@ -214,11 +220,7 @@ def update_parameters(
         New parameters (the input dictionary is not modified).
     """
     check_parameters(parameters)
-    net = to_network(parameters)
-    step = to_network({k: grads["d" + k] for k in NAMES}).theta   # dtheta, laid out like theta
-    optimizer = SGD(net.theta.size, learning_rate)                # plain gradient descent
-    optimizer.step(net.theta, step * optimizer.gradient_scale())  # theta <- theta - alpha dtheta
-    return to_parameters(net)
+    return {k: parameters[k] - learning_rate * grads["d" + k] for k in NAMES}
 
 
 def nn_model(
