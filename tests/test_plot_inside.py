@@ -109,13 +109,87 @@ def test_network_graph_has_an_edge_per_weight(hidden):
     edges = [line for line in ax.get_lines() if isinstance(line, Line2D)]
     sizes = [2, *(min(h, 16) for h in hidden), 1]
     assert len(edges) == sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-    widths = [line.get_linewidth() for line in edges]
-    biggest = max(np.abs(W).max() for W in clf.coefs_)
-    shown_max = max(np.abs(W[:a, :b]).max()
-                    for W, a, b in zip(clf.coefs_, sizes[:-1], sizes[1:], strict=True))
-    assert max(widths) == pytest.approx(0.3 + 4 * shown_max / biggest)  # width grows with |w|
+    for layer, (W, a, b) in enumerate(zip(clf.coefs_, sizes[:-1], sizes[1:], strict=True)):
+        widths = [line.get_linewidth() for line in edges if line.get_xdata()[0] == layer]
+        # width grows with |w|, relative to the largest |w| of the layer
+        assert max(widths) == pytest.approx(0.3 + 4 * np.abs(W[:a, :b]).max() / np.abs(W).max())
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "x1" in texts and "output" in texts
+
+
+def _article(W1, b1, W2, b2):
+    return {k: np.asarray(v, dtype=float) for k, v in
+            {"W1": W1, "b1": b1, "W2": W2, "b2": b2}.items()}
+
+
+# Unit 1 is in effect a constant: tanh(0.001 x1 - 2.7) stays near -0.99 over the plane.
+ARTICLE = _article([[0.001, 0.001], [2.9, -0.4], [-1.5, 2.0], [0.7, 0.3]],
+                   [[-2.7], [0.5], [-0.2], [1.1]], [[12.0, -9.5, 4.0, -0.6]], [[-3.0]])
+
+
+def _colour_bars(fig):
+    return [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+
+
+def test_unit_maps_of_tanh_share_the_fixed_scale_and_a_constant_unit_looks_constant():
+    Xa, ya = bn.datasets.gaussian_quantiles()
+    fig = plot_hidden_units(ARTICLE, Xa, ya, resolution=30)
+    units = [ax.images[0] for ax in fig.axes if ax.get_title().startswith("layer 1")]
+    (output,) = [ax.images[0] for ax in fig.axes if ax.get_title() == "output"]
+    assert len(units) == 4
+    for image in units:
+        assert (image.norm.vmin, image.norm.vmax) == (-1, 1)
+    assert (output.norm.vmin, output.norm.vmax) == (0, 1)
+    # the near-constant unit spans less than 0.01 and is drawn in nearly one colour,
+    # while a unit that really varies spans the colours
+    values = units[0].get_array()
+    assert values.max() - values.min() < 0.01
+    rgba = units[0].to_rgba(values)
+    assert np.ptp(rgba[..., :3], axis=(0, 1)).max() < 0.02
+    varied = units[1].to_rgba(units[1].get_array())
+    assert np.ptp(varied[..., :3], axis=(0, 1)).max() > 0.5
+    bars = _colour_bars(fig)
+    assert [bar.get_ylim() for bar in bars] == [(-1, 1), (0, 1)]
+    assert "tanh" in bars[0].get_ylabel() and "probability" in bars[1].get_ylabel()
+
+
+@pytest.mark.parametrize("activation", ["relu", "identity"])
+def test_unit_maps_of_unbounded_activations_share_one_scale_per_row(activation):
+    clf = _clf((5, 3), activation=activation).fit(X, y)
+    fig = plot_hidden_units(clf, X, y, resolution=20)
+    bars = _colour_bars(fig)
+    assert len(bars) == 3  # one per row
+    for layer, bar in zip((1, 2), bars, strict=False):
+        images = [ax.images[0] for ax in fig.axes
+                  if ax.get_title().startswith(f"layer {layer} ")]
+        largest = max(np.abs(image.get_array()).max() for image in images)
+        low = 0 if activation == "relu" else -largest
+        for image in images:
+            assert image.norm.vmin == pytest.approx(low)
+            assert image.norm.vmax == pytest.approx(largest)
+        assert bar.get_ylim() == pytest.approx((low, largest))
+
+
+def test_network_graph_scales_widths_per_layer_and_explains_its_colours():
+    fig = plot_network(ARTICLE)
+    ax = fig.axes[0]
+    edges = ax.get_lines()
+    first = [line.get_linewidth() for line in edges if line.get_xdata()[0] == 0]
+    second = [line.get_linewidth() for line in edges if line.get_xdata()[0] == 1]
+    # |w| <= 2.9 in the first layer, 12 in the second: both thickest edges are full width
+    assert max(first) == pytest.approx(max(second)) == pytest.approx(4.3)
+    assert min(second) == pytest.approx(0.3 + 4 * 0.6 / 12)
+    texts = [t.get_text() for t in ax.texts]
+    assert "W1: max |w| = 2.9" in texts and "W2: max |w| = 12" in texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "w > 0" in legend and "w < 0" in legend
+    assert any("layer max" in label for label in legend)
+    (bar,) = _colour_bars(fig)
+    assert bar.get_ylim() == pytest.approx((-3.0, 3.0))  # the largest |b|
+    assert "bias" in bar.get_ylabel()
+    # the second hidden node's bias, 0.5, is light blue on that scale
+    hidden = ax.collections[1]
+    assert hidden.norm.vmin == -3.0 and hidden.get_array()[1] == 0.5
 
 
 def test_inside_plots_refuse_bad_models():

@@ -8,9 +8,11 @@ barenet neither changes the backend nor opens windows.
 ``sweep``     a hidden-size sweep: one boundary per model, accuracy against size
 ``network``   what every hidden unit computes, and the network drawn as a graph
 ``animation`` the decision boundary as training goes, from snapshots taken during the fit
+``architecture`` the article's network with the shapes of its parameters
 """
 
 from .animation import Frame, animate_training, write_animation
+from .architecture import parameter_count, plot_architecture
 from .figures import plot_cost, plot_dataset, plot_decision_boundary, save_figure
 from .network import plot_hidden_units, plot_network
 from .sweep import SweepEntry, plot_sweep, plot_sweep_scores
@@ -19,6 +21,8 @@ __all__ = [
     "Frame",
     "SweepEntry",
     "animate_training",
+    "parameter_count",
+    "plot_architecture",
     "plot_cost",
     "plot_dataset",
     "plot_decision_boundary",
