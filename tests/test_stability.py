@@ -13,7 +13,8 @@ import pytest
 from matplotlib.collections import PolyCollection
 
 from barenet import datasets, shallow, stability
-from barenet.plot.stability import draw_curve, envelope, plot_stability
+from barenet.plot.curves import draw_curve, envelope
+from barenet.plot.stability import plot_stability
 
 NAMES = ("W1", "b1", "W2", "b2")
 

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from .._files import atomic_write
 from .boundary import _check_data, _draw_boundary, _evaluate, _grid
+from .curves import draw_curve
 
 
 class Frame(NamedTuple):
@@ -41,18 +42,22 @@ class Frame(NamedTuple):
 
 
 def _render(frame: Frame, frames: Sequence[Frame], X: np.ndarray, y: np.ndarray,
-            grid: tuple, title: str, unit: str) -> np.ndarray:
+            grid: tuple, title: str, unit: str,
+            curve: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
     fig = Figure(figsize=(9.6, 4.2), dpi=80, layout="constrained")
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     xx, yy, points = grid
     _draw_boundary(left, _evaluate(frame.predict, points), xx, yy, X, y,
                    f"{title} — {unit} {frame.step}")
-    steps = [f.step for f in frames]
-    losses = [f.loss for f in frames]
-    right.plot(steps, losses, color="#cccccc", linewidth=1)
-    upto = [f for f in frames if f.step <= frame.step]
-    right.plot([f.step for f in upto], [f.loss for f in upto], color="#1f77b4", linewidth=2)
+    steps, losses = curve if curve is not None else (
+        np.array([f.step for f in frames]), np.array([f.loss for f in frames]))
+    # The whole curve in grey, the part up to this frame in blue: every step
+    # recorded, as an envelope where it is denser than the pixels.
+    draw_curve(right, steps, losses, color="#cccccc")
+    upto = steps <= frame.step
+    if upto.sum() > 1:
+        draw_curve(right, steps[upto], losses[upto], color="#1f77b4")
     right.plot([frame.step], [frame.loss], "o", color="#d62728")
     right.set_xlabel(unit)
     right.set_ylabel("loss")
@@ -67,7 +72,8 @@ def _render(frame: Frame, frames: Sequence[Frame], X: np.ndarray, y: np.ndarray,
 
 def write_animation(frames: Sequence[Frame], X: Any, y: Any, path: str | os.PathLike[str], *,
                     fps: float = 8, title: str = "Decision boundary", unit: str = "epoch",
-                    resolution: int = 80, margin: float = 1.0) -> Path:
+                    resolution: int = 80, margin: float = 1.0,
+                    curve: tuple[Any, Any] | None = None) -> Path:
     """Draw frames and write them as an animated GIF (or MP4 with ffmpeg).
 
     Parameters
@@ -83,6 +89,10 @@ def write_animation(frames: Sequence[Frame], X: Any, y: Any, path: str | os.Path
         Boundary title and the name of a step ("epoch", "iteration").
     resolution, margin
         Of the boundary's grid.
+    curve : (steps, losses), optional
+        The loss at every step, to draw beside the boundary; by default the
+        frames' own losses (fewer points: a curve with spikes between frames
+        would look smoother than it is).
 
     Returns
     -------
@@ -97,7 +107,11 @@ def write_animation(frames: Sequence[Frame], X: Any, y: Any, path: str | os.Path
         raise ValueError(f"cannot write {path.name}: use a .gif (or .mp4 with ffmpeg) file")
     X, y = _check_data(X, y)
     grid = _grid(X, margin, resolution)
-    images = [_render(f, frames, X, y, grid, title, unit) for f in frames]
+    if curve is not None:
+        curve = np.asarray(curve[0], dtype=float), np.asarray(curve[1], dtype=float)
+        if curve[0].ndim != 1 or curve[0].shape != curve[1].shape:
+            raise ValueError("curve must be two 1-D sequences of one length: steps, losses")
+    images = [_render(f, frames, X, y, grid, title, unit, curve) for f in frames]
     if suffix == ".mp4":
         return _write_mp4(images, path, fps)
     from PIL import Image

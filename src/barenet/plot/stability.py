@@ -3,7 +3,8 @@
 :func:`plot_stability` puts the article's cost at every iteration, at two
 learning rates, above the sharpness (the largest eigenvalue of the cost's
 Hessian, :mod:`barenet.stability`) against ``2 / alpha``.  A curve with more
-points than the axes have pixel columns is drawn as its :func:`envelope`, the
+points than the axes have pixel columns is drawn as its
+:func:`~barenet.plot.curves.envelope`, the
 lowest and highest value in each column, rather than as a line that would
 alias (a period-2 oscillation drawn through 5000 points at 700 pixels shows
 as a random comb).
@@ -19,74 +20,14 @@ from matplotlib.figure import Figure
 
 from .. import datasets, stability
 from .boundary import CMAP
+from .curves import draw_curve
 
 Array = np.ndarray
 
-__all__ = ["draw_curve", "envelope", "plot_stability"]
+__all__ = ["plot_stability"]
 
 # Colours by position in the learning rates: the unstable first (red), then blue, ...
 COLOURS = (CMAP(0.08), CMAP(0.9), CMAP(0.75), CMAP(0.3))
-
-
-def envelope(x: Array, y: Array, columns: int) -> tuple[Array, Array, Array]:
-    """The lowest and highest ``y`` in each of ``columns`` equal slices of ``x``'s range.
-
-    Column ``j`` holds the points with ``x0 + j w <= x < x0 + (j + 1) w``,
-    ``w = (x1 - x0) / columns`` (the last column also ``x = x1``); empty
-    columns are left out.  Filled between ``low`` and ``high``, the envelope
-    shows every value of a curve too dense for the screen.
-
-    Parameters
-    ----------
-    x : ndarray of shape (n,)
-    y : ndarray of shape (n,)
-    columns : int
-        How many slices, e.g. the pixel width of the axes.
-
-    Returns
-    -------
-    centres : ndarray of shape (k,)
-        The middle of each non-empty column, ``k <= columns``.
-    low, high : ndarray of shape (k,)
-        ``min y`` and ``max y`` over each column.
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x and y must be non-empty 1-D arrays of one shape, got {x.shape} "
-                         f"and {y.shape}")
-    if not isinstance(columns, int | np.integer) or columns < 1:
-        raise ValueError(f"columns must be a positive integer, got {columns!r}")
-    x0, width = x.min(), (x.max() - x.min()) / columns
-    column = np.zeros(x.size, int) if width == 0 else \
-        np.minimum(((x - x0) / width).astype(int), columns - 1)
-    low, high = np.full(columns, np.inf), np.full(columns, -np.inf)
-    np.minimum.at(low, column, y)
-    np.maximum.at(high, column, y)
-    filled = np.isfinite(low)
-    centres = x0 + (np.arange(columns) + 0.5) * width
-    return centres[filled], low[filled], high[filled]
-
-
-def draw_curve(ax: Axes, x: Array, y: Array, **style) -> None:
-    """Draw ``y`` against ``x`` as a line, or as its :func:`envelope` if it is too dense.
-
-    With more points than the axes have pixel columns, the band between the
-    lowest and the highest value of each column is filled instead.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-    x, y : ndarray of shape (n,)
-    **style
-        Passed to ``ax.plot`` or ``ax.fill_between`` (``color``, ``label``, ...).
-    """
-    columns = max(1, int(ax.get_window_extent().width))
-    if np.size(x) <= columns:
-        ax.plot(x, y, linewidth=1.0, **style)
-        return
-    centres, low, high = envelope(x, y, columns)
-    # (An edge as wide as a pixel keeps one-pixel-tall columns visible.)
-    ax.fill_between(centres, low, high, linewidth=0.6, step="mid", **style)
 
 
 def _curves(X: Array | None, Y: Array | None, learning_rates: Sequence[float], n_h: int,
