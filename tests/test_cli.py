@@ -14,13 +14,13 @@ from barenet import datasets, shallow
 from barenet.cli import main
 from barenet.demo import run_demo
 
-FIGURES = ("data", "baseline", "network", "cost", "units", "graph", "sweep")
+FIGURES = ("data", "baseline", "network", "cost", "units", "graph", "sweep", "sweep_scores")
 
 
 def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
     out = tmp_path / "run"
     status = main(["demo", "--iterations", "2000", "--sizes", "1,4", "--cv", "3",
-                   "--out", str(out)])
+                   "--seeds", "2", "--out", str(out)])
     assert status == 0
     text = capsys.readouterr().out
     lines = text.splitlines()
@@ -36,9 +36,16 @@ def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
     p = shallow.nn_model(X.T, y.reshape(1, -1), 4, num_iterations=2000)
     assert network == pytest.approx(np.mean(shallow.predict(p, X.T) == y) * 100, abs=0.05)
     assert network > baseline + 25
-    rows = re.findall(r"^\s+(\d+)\s+([\d.]+)%\s+([\d.]+)% ± ([\d.]+)\s+[\d.]+s$", text, re.M)
+    assert ("train: on all the data; held-out: mean ± std over 2 seeds × 3 folds "
+            "(weight seeds 2 and 3)") in text
+    assert re.search(r"^hidden units  train, seed 2  train, 2 seeds  held-out, 2 seeds × 3 "
+                     r"folds  vs best ± noise  fit time$", text, re.M)
+    rows = re.findall(r"^\s+(\d+)\s+([\d.]+)%\s+([\d.]+)% ± [\d.]+\s+([\d.]+)% ± [\d.]+"
+                      r"\s+(best|[-+][\d.]+ ± [\d.]+)\s+[\d.]+ s$", text, re.M)
     assert [int(r[0]) for r in rows] == [1, 4]
-    assert all(0 <= float(r[2]) <= 100 for r in rows)
+    assert float(rows[1][1]) == network  # the network above is the sweep's seed-2 row
+    assert all(0 <= float(r[3]) <= 100 for r in rows)
+    assert "The best held-out accuracy is" in text
     for name in FIGURES:
         image = imread(out / f"{name}.png")
         assert image.shape[0] > 100 and image.shape[1] > 100
@@ -47,7 +54,7 @@ def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
     for name in FIGURES:
         assert f"]({name}.png)" in report
     assert "| 4 |" in report and "Cost after iteration 1000:" in report
-    assert "Wrote 9 files" in text
+    assert "Wrote 10 files" in text
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{n}.png" for n in FIGURES] + ["report.md", "report.html"])  # no temporary files
 
@@ -59,7 +66,7 @@ def test_demo_animation_and_self_contained_html_report(tmp_path):
 
     from PIL import Image
 
-    result = run_demo(iterations=400, sizes=(2,), cv=2, out=tmp_path, animate=True,
+    result = run_demo(iterations=400, sizes=(2,), cv=2, seeds=1, out=tmp_path, animate=True,
                       echo=lambda s: None)
     with Image.open(result.files["animation"]) as gif:
         assert gif.n_frames == 41  # every 10th of 400 iterations, and the last
@@ -98,7 +105,7 @@ def test_demo_animation_and_self_contained_html_report(tmp_path):
 
 
 def test_default_network_beats_the_baseline_widely(tmp_path):
-    result = run_demo(sizes=(4,), cv=2, out=tmp_path, echo=lambda line: None)
+    result = run_demo(sizes=(4,), cv=2, seeds=1, out=tmp_path, echo=lambda line: None)
     assert result.baseline_accuracy < 65
     assert result.network_accuracy > 90
     assert result.network_accuracy - result.baseline_accuracy > 30
@@ -106,23 +113,57 @@ def test_default_network_beats_the_baseline_widely(tmp_path):
 
 def test_heldout_accuracy_comes_from_unseen_points(tmp_path):
     # n_h = 50 on 200 points fits its training folds better than the held-out ones.
-    result = run_demo(iterations=3000, sizes=(50,), cv=4, out=tmp_path, echo=lambda s: None)
+    result = run_demo(iterations=3000, sizes=(50,), cv=4, seeds=1, out=tmp_path,
+                      echo=lambda s: None)
     row = result.sweep[0]
     assert row.n_h == 50 and row.heldout_mean < row.train_accuracy
+    assert row.heldout.shape == (1, 4) and row.train_accuracy == row.train_mean
 
 
 def test_seed_changes_the_data_and_is_repeatable(tmp_path):
-    kw = dict(iterations=50, sizes=(2,), cv=2, echo=lambda s: None)
+    kw = dict(iterations=50, sizes=(2,), cv=2, seeds=2, echo=lambda s: None)
     a = run_demo(seed=1, out=tmp_path / "a", **kw)
     b = run_demo(seed=1, out=tmp_path / "b", **kw)
     c = run_demo(seed=7, out=tmp_path / "c", **kw)
-    assert a.costs == b.costs and a.sweep[0].heldout_mean == b.sweep[0].heldout_mean
+    assert a.costs == b.costs and np.array_equal(a.sweep[0].heldout, b.sweep[0].heldout)
     assert a.costs != c.costs
+    assert a.seeds == [1, 2] and c.seeds == [7, 8]  # the weight seed and the next
+
+
+def test_demo_with_one_seed_reports_the_spread_it_has(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["demo", "--iterations", "200", "--sizes", "1,2", "--cv", "2", "--seeds", "1",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "held-out, 1 seed × 2 folds" in text and "one weight seed" in text
+    report = (out / "report.md").read_text()
+    assert "](sweep_scores.png)" in report and "![training and held-out accuracy]" in report
+    assert "| hidden units | train, seed 2 | train, 1 seed | held-out, 1 seed × 2 folds |" \
+        in report
+    assert "**noise**: 2 standard errors of the difference" in report
+    assert "--cv 2 --seeds 1" in report  # the reproduce line repeats the sweep's options
+    page = (out / "report.html").read_text()
+    assert page.count('<img alt="training and held-out accuracy"') == 1
+    image = imread(out / "sweep_scores.png")
+    assert np.ptp(image[..., :3]) > 0.2
+
+
+def test_the_sweep_verdict_in_the_report_is_computed_from_its_rows(tmp_path):
+    from barenet._demo_report import verdict
+
+    result = run_demo(iterations=300, sizes=(1, 3), cv=2, seeds=2, out=tmp_path,
+                      echo=lambda s: None)
+    v = verdict(result.sweep)
+    report = (tmp_path / "report.md").read_text()
+    assert (f"The best held-out accuracy is {v.best.heldout_mean:.1f}%, at {v.best.n_h} "
+            "hidden unit") in report
+    assert "fits the training points better than it predicts" not in report
+    assert "This sweep has no 4-unit network to check." in report
 
 
 def test_demo_on_the_course_flower(tmp_path, capsys):
     assert main(["demo", "--dataset", "flower", "--iterations", "1001", "--sizes", "3",
-                 "--cv", "2", "--out", str(tmp_path)]) == 0
+                 "--cv", "2", "--seeds", "1", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert "Dataset: flower, 400 samples" in text
     assert "Cost after iteration 0: 0.693048" in text  # the course's first line
@@ -138,6 +179,7 @@ def test_demo_on_the_course_flower(tmp_path, capsys):
         (["demo", "--iterations", "-5"], "positive integer"),
         (["demo", "--learning-rate", "nan"], "positive number"),
         (["demo", "--cv", "1"], "at least 2 folds"),
+        (["demo", "--seeds", "0"], "positive integer"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -162,6 +204,7 @@ def test_console_script_and_module_help(argv):
         assert done.returncode == 0, done.stderr
         assert "usage: barenet" in done.stdout
     assert "--learning-rate" in done.stdout and "--sizes" in done.stdout
+    assert "--seeds" in done.stdout
 
 
 def _script(name):

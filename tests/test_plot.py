@@ -20,6 +20,7 @@ from barenet.plot import (
     plot_dataset,
     plot_decision_boundary,
     plot_sweep,
+    plot_sweep_scores,
     save_figure,
 )
 
@@ -267,6 +268,45 @@ def small_figure():
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], color="red", linewidth=4)
     return fig
+
+
+# ------------------------------------------------------------ plot_sweep_scores
+
+
+def test_plot_sweep_scores_of_the_demo_draws_error_bars(tmp_path):
+    from barenet._demo_report import SweepRow
+
+    rows = [SweepRow(n, [96.0, 98.0], [[80.0, 90.0], [84.0, 86.0]]) for n in (4, 1, 50)]
+    fig = plot_sweep_scores(rows, errorbars=True, title="Training vs held-out")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Training vs held-out" and ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "held-out"]
+    train, heldout = ax.containers  # one error bar per size, each series to its side
+    line, _, (bars,) = heldout.lines
+    np.testing.assert_allclose(line.get_xdata(), np.array([1, 4, 50]) * 1.04)
+    np.testing.assert_allclose(line.get_ydata(), 85.0)
+    low, high = bars.get_segments()[0][:, 1]  # mean ± std over seeds × folds
+    assert (low, high) == (pytest.approx(85 - np.sqrt(13)), pytest.approx(85 + np.sqrt(13)))
+    line, _, (bars,) = train.lines
+    np.testing.assert_allclose(line.get_ydata(), 97.0)
+    assert np.ptp(bars.get_segments()[0][:, 1]) == pytest.approx(2.0)  # ± 1 over seeds
+    read_png(save_figure(fig, tmp_path / "scores.png"))
+
+
+def test_plot_sweep_scores_of_a_search_draws_bands_per_setting():
+    def row(hidden, lr):
+        return SimpleNamespace(hidden=hidden, learning_rate=lr, alpha=0.0, activation="tanh",
+                               train_mean=95.0, train_std=1.0, val_mean=90.0, val_std=2.0)
+
+    ax = plot_sweep_scores([row(1, 0.1), row(4, 0.1)]).axes[0]
+    assert ax.get_title() == "Training vs validation accuracy" and not ax.containers
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
+    assert len(ax.collections) == 2  # a band each
+    ax = plot_sweep_scores([row(1, 0.1), row(4, 1.2)]).axes[0]
+    assert len(ax.get_legend().get_texts()) == 4
+    assert "lr 1.2, alpha 0, tanh" in ax.get_legend().get_texts()[-1].get_text()
+    with pytest.raises(ValueError, match="rows is empty"):
+        plot_sweep_scores([])
 
 
 def test_save_figure_creates_parents_and_leaves_no_temp(tmp_path):

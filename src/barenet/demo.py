@@ -2,13 +2,15 @@
 
 :func:`run_demo` is what ``barenet demo`` calls.  It follows the tutorial
 step by step and adds what the tutorial left out: a seeded run, and held-out
-accuracy (stratified k-fold cross-validation) beside the training accuracy
-of the hidden-size sweep, so the overfitting claim can be checked.
+accuracy (stratified k-fold cross-validation, over several weight seeds)
+beside the training accuracy of the hidden-size sweep, so the overfitting
+claim can be checked against the noise of the numbers themselves.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,7 +22,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import datasets, shallow
-from ._demo_report import DemoResult, SweepRow, sections, sweep_table
+from ._demo_report import DemoResult, SweepRow, sections, spread, sweep_table, verdict_text
 from ._memory import check_memory
 from .report import write_reports
 from .shallow import ARTICLE_SIZES
@@ -66,6 +68,7 @@ def run_demo(
     sizes: Sequence[int] = ARTICLE_SIZES,
     out: str | Path = "barenet-demo",
     cv: int = 5,
+    seeds: int = 5,
     animate: bool = False,
     echo: Callable[[str], None] = print,
 ) -> DemoResult:
@@ -90,6 +93,10 @@ def run_demo(
         Folder for the figures and ``report.md``.
     cv : int, default 5
         Cross-validation folds for the held-out accuracy.
+    seeds : int, default 5
+        Weight seeds of the sweep: every size is trained from ``seeds`` sets
+        of starting weights, the weight seed (the course's 2) and the next
+        ones, on all the data and on every fold's training part.
     animate : bool, default False
         Also write ``training.gif``: the boundary as training goes, from
         snapshots taken by ``nn_model``'s callback during the one fit.
@@ -115,7 +122,7 @@ def run_demo(
     "Warning:" and in the report.
     """
     start = time.perf_counter()
-    _check_options(hidden, iterations, learning_rate, sizes, cv)
+    _check_options(hidden, iterations, learning_rate, sizes, cv, seeds)
     out = Path(out)
     data_kw = {} if seed is None else {"random_state": seed}
     init_seed = 2 if seed is None else seed
@@ -129,18 +136,22 @@ def run_demo(
     baseline, baseline_accuracy = _baseline(X, y, echo)
     network = _train_network(X, y, hidden, iterations, learning_rate, init_seed, frame_every,
                              echo)
-    rows, entries = _sweep(X, y, sizes, cv, iterations, learning_rate, init_seed, fold_seed)
-    for line in sweep_table(rows, cv):
+    weight_seeds = list(range(init_seed, init_seed + seeds))
+    rows, entries = _sweep(X, y, sizes, cv, iterations, learning_rate, weight_seeds, fold_seed)
+    for line in sweep_table(rows, weight_seeds):
         echo(line)
+    for paragraph in verdict_text(rows, seeds):
+        for line in textwrap.wrap(paragraph, 100):
+            echo(line)
     # The figures, once every fit has succeeded: a run that fails writes nothing.
-    files = _figures(X, y, dataset, hidden, baseline, network, entries, out, echo)
+    files = _figures(X, y, dataset, hidden, baseline, network, (rows, entries), out, echo)
     result = DemoResult(dataset, len(y), baseline_accuracy, network.accuracy,
                         network.cost_iterations, network.costs, rows, files,
-                        warning=network.warning)
+                        warning=network.warning, seeds=weight_seeds)
     settings = {"dataset": dataset, "hidden": hidden, "iterations": iterations,
-                "learning_rate": learning_rate, "seed": seed, "cv": cv,
-                "data seed": data_kw.get("random_state", "dataset default"),
-                "weight seed": init_seed, "fold seed": fold_seed}
+                "learning_rate": learning_rate, "seed": seed, "sizes": list(sizes), "cv": cv,
+                "seeds": seeds, "data seed": data_kw.get("random_state", "dataset default"),
+                "weight seeds": ", ".join(map(str, weight_seeds)), "fold seed": fold_seed}
     result.seconds = time.perf_counter() - start
     files.update(write_reports("barenet demo: a neural network from scratch",
                                sections(result, settings), out))
@@ -204,54 +215,62 @@ def _train_network(X: np.ndarray, y: np.ndarray, hidden: int, iterations: int,
 
 
 def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iterations: int,
-           learning_rate: float, seed: int, fold_seed: int) -> tuple[list[SweepRow], list]:
-    """The sweep over hidden sizes: the article's training accuracy, and held-out accuracy.
+           learning_rate: float, seeds: Sequence[int],
+           fold_seed: int) -> tuple[list[SweepRow], list]:
+    """The sweep over hidden sizes: training and held-out accuracy, for every weight seed.
 
-    Returns the rows of the table and the entries (of ``plot.SweepEntry``) of its figure.
+    Every size is fit once per seed on all the data (the article's training
+    accuracy) and once per seed and fold on the fold's training part (its
+    held-out accuracy).  Returns the rows of the table and the entries (of
+    ``plot.SweepEntry``) of the boundary figure, drawn for the first seed.
     """
+    from joblib import Parallel, delayed
     from sklearn.model_selection import StratifiedKFold
 
     from . import plot
 
     folds = list(StratifiedKFold(cv, shuffle=True, random_state=fold_seed).split(X, y))
-    rows, entries = [], []
-    with tqdm(total=len(sizes) * (cv + 1), desc="sweep", unit="fit",
-              disable=None, leave=False) as bar:
-        # nn_model_sweep is nn_model once per size: the row of the network
-        # above is that network, bit for bit.  Every fit runs in a process of
-        # its own where there are cores (the same numbers), the largest first
-        # so that the workers end together; each is timed where it runs.
-        from joblib import Parallel, delayed
-
-        trains = [np.arange(len(y))] + [train for train, _ in folds]
-        tasks = [(n_h, k) for n_h in sorted(set(sizes), reverse=True) for k in range(len(trains))]
-        fits, seconds = {}, dict.fromkeys(sizes, 0.0)
+    trains = [np.arange(len(y))] + [train for train, _ in folds]
+    # nn_model_sweep is nn_model once per size: the row of the network above
+    # (its size, the first seed, all the data) is that network, bit for bit.
+    # Every fit runs in a process of its own where there are cores (the same
+    # numbers), the largest first so that the workers end together; each is
+    # timed where it runs.
+    tasks = [(n_h, s, k) for n_h in sorted(set(sizes), reverse=True) for s in seeds
+             for k in range(len(trains))]
+    fits, seconds = {}, dict.fromkeys(sizes, 0.0)
+    with tqdm(total=len(tasks), desc="sweep", unit="fit", disable=None, leave=False) as bar:
         results = Parallel(n_jobs=-1, return_as="generator")(delayed(_timed_fit)(
-            X[trains[k]].T, y[trains[k]].reshape(1, -1), n_h, iterations, learning_rate, seed)
-            for n_h, k in tasks)
-        for (n_h, k), (parameters, elapsed) in zip(tasks, results, strict=True):
-            fits[n_h, k] = parameters
+            X[trains[k]].T, y[trains[k]].reshape(1, -1), n_h, iterations, learning_rate, s)
+            for n_h, s, k in tasks)
+        for (n_h, s, k), (parameters, elapsed) in zip(tasks, results, strict=True):
+            fits[n_h, s, k] = parameters
             seconds[n_h] += elapsed
             bar.update()
-        for n_h in sizes:
-            full = fits[n_h, 0]
-            heldout = [accuracy(y[test], _predictor(fits[n_h, k + 1])(X[test]))
-                       for k, (_, test) in enumerate(folds)]
-            row = SweepRow(n_h, accuracy(y, _predictor(full)(X)), float(np.mean(heldout)),
-                           float(np.std(heldout)), seconds[n_h])
-            rows.append(row)
-            entries.append(plot.SweepEntry(n_h, _predictor(full), row.train_accuracy,
-                                           row.heldout_mean))
+    rows, entries = [], []
+    for n_h in sizes:
+        train = [accuracy(y, _predictor(fits[n_h, s, 0])(X)) for s in seeds]
+        heldout = [[accuracy(y[test], _predictor(fits[n_h, s, k + 1])(X[test]))
+                    for k, (_, test) in enumerate(folds)] for s in seeds]
+        row = SweepRow(n_h, train, heldout, seconds[n_h])
+        rows.append(row)
+        entries.append(plot.SweepEntry(n_h, _predictor(fits[n_h, seeds[0], 0]),
+                                       row.train_accuracy, row.heldout_mean))
     return rows, entries
 
 
 def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: Any,
-             network: _Network, entries: list, out: Path,
+             network: _Network, sweep: tuple[list[SweepRow], list], out: Path,
              echo: Callable[[str], None]) -> dict[str, Path]:
-    """Write the figures (and the animation, if there are frames); their paths by name."""
+    """Write the figures (and the animation, if there are frames); their paths by name.
+
+    ``sweep`` is what :func:`_sweep` returned: the rows and the entries of its figures.
+    """
     from . import plot
 
     parameters, frames = network.parameters, network.frames
+    rows, entries = sweep
+    n_seeds, n_folds = rows[0].heldout.shape
     units = sum(entry.n_h for entry in entries)  # every hidden unit of the sweep
     title = f"Decision boundary for hidden layer size {hidden}"
     grid = _resolution(200, hidden)
@@ -270,6 +289,9 @@ def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: 
                                                 resolution=_resolution(60, hidden)),
         "graph": lambda: plot.plot_network(parameters),
         "sweep": lambda: plot.plot_sweep(entries, X, y, resolution=_resolution(200, units)),
+        "sweep_scores": lambda: plot.plot_sweep_scores(
+            rows, errorbars=True,
+            title=f"Training vs held-out accuracy ({spread(n_seeds, n_folds)})"),
     }
     files = {name: plot.save_figure(make(), out / f"{name}.png")
              for name, make in figures.items()}
@@ -333,7 +355,7 @@ def _cost_warning(first: float, last: float, learning_rate: float) -> str | None
 
 
 def _check_options(hidden: int, iterations: int, learning_rate: float,
-                   sizes: Sequence[int], cv: int) -> None:
+                   sizes: Sequence[int], cv: int, seeds: int) -> None:
     if hidden < 1:
         raise ValueError(f"--hidden must be at least 1, got {hidden}")
     if iterations < 1:
@@ -344,3 +366,5 @@ def _check_options(hidden: int, iterations: int, learning_rate: float,
         raise ValueError(f"--sizes must be positive integers, got {list(sizes)}")
     if cv < 2:
         raise ValueError(f"cross-validation needs at least 2 folds, got {cv}")
+    if seeds < 1:
+        raise ValueError(f"--seeds must be at least 1, got {seeds}")

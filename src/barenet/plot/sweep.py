@@ -2,8 +2,9 @@
 
 :func:`plot_sweep` draws the decision boundary of every model of the
 article's sweep side by side; :func:`plot_sweep_scores` draws the training
-and validation accuracy of :func:`barenet.sweep.run_sweep` against the hidden
-size, where overfitting shows.
+and validation accuracy of :func:`barenet.sweep.run_sweep` (or the training
+and held-out accuracy of the demo's sweep) against the hidden size, where
+overfitting shows.
 """
 
 from __future__ import annotations
@@ -126,53 +127,73 @@ def plot_sweep(
     return fig
 
 
-def plot_sweep_scores(rows: Sequence[Any], *, title: str | None = None) -> Figure:
-    """Training and validation accuracy against hidden size: where overfitting begins.
+def _scores(row: Any) -> tuple[tuple, int, tuple[float, float], tuple[float, float]]:
+    """(setting, hidden size, (train mean, std), (held-out mean, std)) of a row of either sweep."""
+    setting = tuple(getattr(row, name, None) for name in ("learning_rate", "alpha", "activation"))
+    hidden = row.hidden if hasattr(row, "hidden") else row.n_h
+    heldout = ((row.val_mean, row.val_std) if hasattr(row, "val_mean")
+               else (row.heldout_mean, row.heldout_std))
+    return setting, hidden, (row.train_mean, row.train_std), heldout
+
+
+def plot_sweep_scores(rows: Sequence[Any], *, title: str | None = None,
+                      errorbars: bool = False) -> Figure:
+    """Training and held-out accuracy against hidden size: where overfitting begins.
 
     Parameters
     ----------
     rows : sequence
-        Objects with ``hidden``, ``learning_rate``, ``alpha``, ``activation``,
-        ``train_mean``, ``train_std``, ``val_mean``, ``val_std`` (accuracy in
-        percent), as :func:`barenet.sweep.run_sweep` returns.  One pair of
-        lines per (learning rate, alpha, activation).
+        Either rows of :func:`barenet.sweep.run_sweep`: objects with
+        ``hidden``, ``learning_rate``, ``alpha``, ``activation``,
+        ``train_mean``, ``train_std``, ``val_mean``, ``val_std``, one pair of
+        lines per (learning rate, alpha, activation); or the rows of
+        ``barenet demo``'s sweep (``DemoResult.sweep``): ``n_h``,
+        ``train_mean``, ``train_std``, ``heldout_mean``, ``heldout_std``.
+        Accuracy in percent.
     title : str, optional
-        Axes title; default "Training vs validation accuracy".
+        Axes title; default "Training vs validation accuracy" (or "held-out").
+    errorbars : bool, default False
+        Draw each standard deviation as an error bar (training and held-out
+        set slightly apart) rather than as a shaded band.
 
     Returns
     -------
     Figure
-        Training accuracy dashed, validation accuracy solid, each with a band
-        of one standard deviation over folds and seeds; hidden size on a log
+        Training accuracy dashed, validation (held-out) accuracy solid, each
+        ± one standard deviation over folds and seeds; hidden size on a log
         axis.
     """
-    rows = list(rows)
-    if not rows:
+    scores = [_scores(row) for row in rows]
+    if not scores:
         raise ValueError("rows is empty: run a sweep first")
+    heldout = "held-out" if not hasattr(rows[0], "val_mean") else "validation"
     fig = Figure(figsize=(7.5, 4.5), layout="constrained")
     ax = fig.add_subplot()
-    series: dict[tuple, list[Any]] = {}
-    for row in rows:
-        series.setdefault((row.learning_rate, row.alpha, row.activation), []).append(row)
+    series: dict[tuple, list[tuple]] = {}
+    for setting, *values in scores:
+        series.setdefault(setting, []).append(tuple(values))
     colors = colormaps["tab10"]
     for i, (key, group) in enumerate(sorted(series.items(), key=lambda kv: kv[0])):
-        group.sort(key=lambda r: r.hidden)
-        h = np.array([r.hidden for r in group])
+        group.sort(key=lambda values: values[0])
+        h = np.array([values[0] for values in group], dtype=float)
         label = f"lr {key[0]:g}, alpha {key[1]:g}, {key[2]}" if len(series) > 1 else None
-        for mean, std, style, name in (("train_mean", "train_std", "--", "train"),
-                                       ("val_mean", "val_std", "-", "validation")):
-            m = np.array([getattr(r, mean) for r in group])
-            s = np.array([getattr(r, std) for r in group])
-            ax.plot(h, m, style, marker="o", color=colors(i % 10),
-                    label=f"{name}" + (f" ({label})" if label else ""))
-            ax.fill_between(h, m - s, m + s, color=colors(i % 10), alpha=0.12)
+        for j, (style, name, shift) in enumerate((("--", "train", 0.96),
+                                                  ("-", heldout, 1.04))):
+            m, s = (np.array([values[1 + j][c] for values in group]) for c in (0, 1))
+            color = colors((2 * i + j) % 10 if len(series) == 1 else i % 10)
+            name += f" ({label})" if label else ""
+            if errorbars:
+                ax.errorbar(h * shift, m, yerr=s, fmt=style, marker="o", color=color,
+                            capsize=3, label=name)
+            else:
+                ax.plot(h, m, style, marker="o", color=color, label=name)
+                ax.fill_between(h, m - s, m + s, color=color, alpha=0.12)
     ax.set_xscale("log")
-    hidden = sorted({r.hidden for r in rows})
+    hidden = sorted({hidden for _, hidden, _, _ in scores})
     ax.set_xticks(hidden, [str(v) for v in hidden])
     ax.set_xlabel("hidden units")
     ax.set_ylabel("accuracy (%)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
-    ax.set_title(title or "Training vs validation accuracy")
+    ax.set_title(title or f"Training vs {heldout} accuracy")
     return fig
-
