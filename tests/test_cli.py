@@ -14,7 +14,8 @@ from barenet import datasets, shallow
 from barenet.cli import main
 from barenet.demo import run_demo
 
-FIGURES = ("data", "baseline", "network", "cost", "units", "graph", "sweep", "sweep_scores")
+FIGURES = ("data", "baseline", "architecture", "network", "cost", "stability", "units", "graph",
+           "sweep", "sweep_scores")
 
 
 def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
@@ -54,7 +55,7 @@ def test_demo_prints_the_article_and_writes_every_file(tmp_path, capsys):
     for name in FIGURES:
         assert f"]({name}.png)" in report
     assert "| 4 |" in report and "Cost after iteration 1000:" in report
-    assert "Wrote 10 files" in text
+    assert f"Wrote {len(FIGURES) + 2} files" in text
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{n}.png" for n in FIGURES] + ["report.md", "report.html"])  # no temporary files
 

@@ -172,3 +172,21 @@ def test_rows_must_have_a_score_for_every_seed_and_fold():
         SweepRow(4, [97.0, 96.0], [90.0, 91.0])
     with pytest.raises(ValueError, match="not scored on the same seeds and folds"):
         heldout_difference(_row(4, 90.0), SweepRow(5, [97.0], [[90.0, 91.0]]))
+
+
+def test_the_stability_text_is_computed_from_the_runs():
+    import numpy as np
+
+    from barenet._demo_stability import StabilityRun, smaller_rate, stability_blocks
+
+    costs = np.full(3000, 0.1)
+    costs[1500:3000:100] += 0.3                                     # 15 spikes, 100 apart
+    iterations = np.arange(0, 3000, 20)
+    rising = np.minimum(0.25 + iterations / 1000, 1.9)               # passes 1/0.6 at 1420
+    spiky = StabilityRun(1.2, costs, iterations, rising)
+    calm = StabilityRun(0.5, np.linspace(0.7, 0.1, 3000), iterations, rising)
+    first, second = (text for kind, text, *_ in stability_blocks([spiky, calm], "s.png")[2:])
+    assert "first exceeds 2/α at iteration 1420" in first
+    assert "first spikes at iteration 1500, 15 times in all, about every 100 iterations" in first
+    assert "below 2/α throughout" in second and "never spikes" in second
+    assert smaller_rate(1.2) == 0.5 and smaller_rate(0.6) == 0.3

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._demo_stability import stability_blocks
 from ._version import __version__
 from .report import Section
 
@@ -106,6 +107,7 @@ class DemoResult:
     seconds: float = 0.0
     warning: str | None = None
     seeds: list[int] = field(default_factory=lambda: [2])  # the sweep's weight seeds
+    stability: list = field(default_factory=list)  # of _demo_stability.StabilityRun
 
 
 def _standard_error(values: np.ndarray) -> float:
@@ -314,6 +316,8 @@ def sections(result: DemoResult, settings: dict) -> list[Section]:
                ("p", f"Training accuracy **{result.network_accuracy:.1f}%**."
                      + (f" **Warning:** {result.warning}." if result.warning else "")),
                ("figure", f["network"], "decision boundary"), ("figure", f["cost"], "cost")]
+    if result.stability:
+        network += stability_blocks(result.stability, f["stability"])
     if "animation" in f:
         network.append(("figure", f["animation"], "training animation"))
     network += [("p", "What each hidden unit computes over the plane, and the weights:"),
@@ -326,7 +330,9 @@ def sections(result: DemoResult, settings: dict) -> list[Section]:
         Section("Baseline: logistic regression", [
             ("p", f"Training accuracy **{result.baseline_accuracy:.1f}%**: a linear boundary "
                   "cannot follow the classes."), ("figure", f["baseline"], "baseline")]),
-        Section(f"The network: 2 → {settings['hidden']} tanh → 1 sigmoid", network),
+        Section(f"The network: 2 → {settings['hidden']} tanh → 1 sigmoid",
+                [("p", "Its parameters and the shape of everything it computes:"),
+                 ("figure", f["architecture"], "architecture"), *network]),
         Section("Hidden-layer size", _sweep_blocks(result) + [
             ("p", f"Total run time: {result.seconds:.1f} s.")]),
     ]

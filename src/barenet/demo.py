@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from . import datasets, shallow
 from ._demo_report import DemoResult, SweepRow, sections, spread, sweep_table, verdict_text
+from ._demo_stability import StabilityRun, stability_runs
 from ._memory import check_memory
 from .report import write_reports
 from .shallow import ARTICLE_SIZES
@@ -138,16 +139,18 @@ def run_demo(
                              echo)
     weight_seeds = list(range(init_seed, init_seed + seeds))
     rows, entries = _sweep(X, y, sizes, cv, iterations, learning_rate, weight_seeds, fold_seed)
+    runs = stability_runs(X.T, y.reshape(1, -1), hidden, iterations, learning_rate, init_seed)
     for line in sweep_table(rows, weight_seeds):
         echo(line)
     for paragraph in verdict_text(rows, seeds):
         for line in textwrap.wrap(paragraph, 100):
             echo(line)
     # The figures, once every fit has succeeded: a run that fails writes nothing.
-    files = _figures(X, y, dataset, hidden, baseline, network, (rows, entries), out, echo)
+    files = _figures(X, y, dataset, hidden, baseline, network, (rows, entries), runs, out,
+                     echo)
     result = DemoResult(dataset, len(y), baseline_accuracy, network.accuracy,
                         network.cost_iterations, network.costs, rows, files,
-                        warning=network.warning, seeds=weight_seeds)
+                        warning=network.warning, seeds=weight_seeds, stability=runs)
     settings = {"dataset": dataset, "hidden": hidden, "iterations": iterations,
                 "learning_rate": learning_rate, "seed": seed, "sizes": list(sizes), "cv": cv,
                 "seeds": seeds, "data seed": data_kw.get("random_state", "dataset default"),
@@ -179,12 +182,12 @@ def _train_network(X: np.ndarray, y: np.ndarray, hidden: int, iterations: int,
                    echo: Callable[[str], None]) -> _Network:
     """Train the article's network, printing its cost lines, and record its training.
 
-    The cost curve keeps about 500 points, and the printed lines; a snapshot
-    for the animation is taken every ``frame_every`` iterations (none if 0).
+    The cost curve keeps every iteration; a snapshot for the animation is
+    taken every ``frame_every`` iterations (none if 0).
     """
     from . import plot
 
-    every = max(1, iterations // 500)
+    every = 1  # the cost of every iteration: a curve sampled more sparsely aliases its spikes
     cost_iterations: list[int] = []
     costs: list[float] = []
     frames: list[plot.Frame] = []
@@ -260,7 +263,8 @@ def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iteratio
 
 
 def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: Any,
-             network: _Network, sweep: tuple[list[SweepRow], list], out: Path,
+             network: _Network, sweep: tuple[list[SweepRow], list],
+             runs: list[StabilityRun], out: Path,
              echo: Callable[[str], None]) -> dict[str, Path]:
     """Write the figures (and the animation, if there are frames); their paths by name.
 
@@ -283,8 +287,12 @@ def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: 
                                                         title="Logistic Regression"),
         "network": lambda: plot.plot_decision_boundary(_predictor(parameters), X, y,
                                                        title=title, resolution=grid),
+        "architecture": lambda: plot.plot_architecture(X.shape[1], hidden, 1),
         "cost": lambda: plot.plot_cost(network.costs, iterations=network.cost_iterations,
-                                       title=f"Cost, hidden layer size {hidden}"),
+                                       title=f"Cost at every iteration, {hidden} hidden units"),
+        "stability": lambda: plot.plot_stability(
+            {r.learning_rate: r.costs for r in runs},
+            {r.learning_rate: (r.iterations, r.sharpness) for r in runs}),
         "units": lambda: plot.plot_hidden_units(parameters, X, y,
                                                 resolution=_resolution(60, hidden)),
         "graph": lambda: plot.plot_network(parameters),
@@ -298,7 +306,8 @@ def _figures(X: np.ndarray, y: np.ndarray, dataset: str, hidden: int, baseline: 
     if frames:
         files["animation"] = plot.write_animation(
             frames, X, y, out / "training.gif", title=title, unit="iteration",
-            resolution=_resolution(80, hidden * len(frames)))
+            resolution=_resolution(80, hidden * len(frames)),
+            curve=(network.cost_iterations, network.costs))
     return files
 
 
