@@ -190,3 +190,20 @@ def test_the_stability_text_is_computed_from_the_runs():
     assert "first spikes at iteration 1500, 15 times in all, about every 100 iterations" in first
     assert "below 2/α throughout" in second and "never spikes" in second
     assert smaller_rate(1.2) == 0.5 and smaller_rate(0.6) == 0.3
+
+
+def test_the_report_says_which_cost_lines_depend_on_rounding():
+    import numpy as np
+
+    from barenet._demo_report import DemoResult, _rounding_note
+    from barenet._demo_stability import StabilityRun
+
+    costs = np.full(3000, 0.1)
+    costs[1500::100] += 0.3
+    spiky = StabilityRun(1.2, costs, np.arange(0, 3000, 20), np.ones(150))
+    calm = StabilityRun(0.5, np.linspace(0.7, 0.1, 3000), np.arange(0, 3000, 20), np.ones(150))
+    result = DemoResult("xor", 200, 50.0, 97.0, [0], [0.69], [], stability=[spiky, calm])
+    assert "before the first spike (iteration 1500) are the same on every machine" in (
+        _rounding_note(result))
+    result.stability = [calm, spiky]
+    assert "without spikes" in _rounding_note(result)

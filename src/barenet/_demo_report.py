@@ -312,7 +312,7 @@ def sections(result: DemoResult, settings: dict) -> list[Section]:
     versions = (f"versions: barenet {__version__}, NumPy {np.__version__}, scikit-learn "
                 f"{sklearn.__version__}, matplotlib {matplotlib.__version__}, Python "
                 f"{sys.version.split()[0]} ({platform.system()})")
-    network = [("code", "\n".join(cost_lines)),
+    network = [("code", "\n".join(cost_lines)), ("p", _rounding_note(result)),
                ("p", f"Training accuracy **{result.network_accuracy:.1f}%**."
                      + (f" **Warning:** {result.warning}." if result.warning else "")),
                ("figure", f["network"], "decision boundary"), ("figure", f["cost"], "cost")]
@@ -368,3 +368,15 @@ def _sweep_blocks(result: DemoResult) -> list[tuple]:
               "accuracy and (in brackets) its mean held-out accuracy:"),
         ("figure", f["sweep"], "sweep"),
     ]
+
+
+def _rounding_note(result: DemoResult) -> str:
+    """Which of the printed numbers another machine prints alike, and which it may not."""
+    first = next((int(r.spikes[0]) for r in result.stability[:1] if r.spikes.size), None)
+    if first is None:
+        return ("The cost descends without spikes: another CPU or BLAS prints these lines "
+                "alike, to the digits shown.")
+    return (f"The lines before the first spike (iteration {first}) are the same on every "
+            "machine, to the digits shown. From there on each spike amplifies differences in "
+            "the last bit of a sum, so another CPU or BLAS may print other digits for the "
+            "later lines, and slightly different accuracies below.")
