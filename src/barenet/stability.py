@@ -9,8 +9,9 @@ quadratic along each eigenvector of its Hessian ``H``, so what matters is the
 **sharpness**, the largest eigenvalue of ``H``, against ``2 / alpha``.
 
 Full-batch gradient descent on networks typically makes the sharpness grow
-until it reaches ``2 / alpha``; there the cost spikes, oscillating with period
-2, the sharpness falls back, and the two keep hovering at that edge (Cohen et
+until it reaches ``2 / alpha``; there the weights swing back and forth along
+the sharpest direction (successive steps point opposite ways: period 2), the
+cost spikes, the sharpness falls back, and the two keep hovering at that edge (Cohen et
 al., "Gradient descent on neural networks typically occurs at the edge of
 stability", ICLR 2021).  Here, on the article's network: :func:`cost_curve`
 (every iteration), :func:`hessian_vector_product` (central differences of the
