@@ -29,7 +29,8 @@ def clf(**kw):
 
 
 def reg(**kw):
-    return bn.NeuralNetRegressor((3,), max_iter=5, n_iter_no_change=None, random_state=0, **kw)
+    return bn.NeuralNetRegressor(hidden_layer_sizes=(3,), max_iter=5, n_iter_no_change=None,
+                                 random_state=0, **kw)
 
 
 def fitted():
@@ -163,7 +164,7 @@ def test_fit_works_or_refuses_clearly_and_predictions_are_finite(data, solver, d
 @example(data=(np.array([[np.inf, -np.inf]]), np.array([0])))  # inf + -inf in the check
 def test_nan_and_infinity_are_refused_not_propagated(data):
     X, y = data
-    model = bn.NeuralNetRegressor((2,), max_iter=3, random_state=0)
+    model = bn.NeuralNetRegressor(hidden_layer_sizes=(2,), max_iter=3, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         try:

@@ -159,7 +159,7 @@ def test_predict_bad_input_exits_2(moons_csv, tmp_path, capsys):
     assert "lacks the model's feature columns ['x1', 'x2']" in capsys.readouterr().err
     reg = tmp_path / "reg.npz"
     x = np.linspace(0, 1, 30)
-    bn.save(bn.NeuralNetRegressor((3,), max_iter=5, n_iter_no_change=None,
+    bn.save(bn.NeuralNetRegressor(hidden_layer_sizes=(3,), max_iter=5, n_iter_no_change=None,
                                   random_state=0).fit(x[:, None], x), reg)
     single = tmp_path / "x.csv"
     single.write_text("x\n0.5\n")

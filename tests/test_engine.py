@@ -68,6 +68,8 @@ def _targets(task, rng, m, k):
         return (rng.rand(m, k) > 0.5).astype(float)
     if task == "multiclass":
         return np.eye(k)[rng.randint(0, k, m)]
+    if task == "poisson":
+        return rng.poisson(2.0, (m, k)).astype(float)
     return rng.randn(m, k)
 
 

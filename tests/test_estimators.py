@@ -136,16 +136,17 @@ def test_regressor_without_hidden_layer_is_least_squares(n_targets):
     solution = np.linalg.lstsq(A, y, rcond=None)[0].reshape(5, n_targets)
     least = 0.5 * np.mean(np.sum((A @ solution - y.reshape(150, -1)) ** 2, axis=1))
     # Gradient descent on this well-conditioned quadratic reaches the minimum.
-    reg = NeuralNetRegressor((), solver="sgd", batch_size=None, learning_rate_init=0.5, alpha=0,
-                             max_iter=300, n_iter_no_change=None, random_state=0).fit(X, y)
+    reg = NeuralNetRegressor(hidden_layer_sizes=(), solver="sgd", batch_size=None,
+                             learning_rate_init=0.5, alpha=0, max_iter=300,
+                             n_iter_no_change=None, random_state=0).fit(X, y)
     assert_allclose(reg.coefs_[0], solution[:4], rtol=0, atol=1e-9)
     assert_allclose(reg.intercepts_[0], solution[4], rtol=0, atol=1e-9)
     assert_allclose(reg.predict(X), A @ solution.squeeze(), rtol=0, atol=1e-9)
     # L-BFGS stops, as in scikit-learn's MLP, when a step lowers the loss by
     # less than scipy's ftol (2.2e-9 relative): the loss to that, the weights
     # to about its square root.
-    reg = NeuralNetRegressor((), solver="lbfgs", alpha=0, tol=1e-12, max_iter=2000,
-                             random_state=0).fit(X, y)
+    reg = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0, tol=1e-12,
+                             max_iter=2000, random_state=0).fit(X, y)
     assert reg.loss_ == pytest.approx(least, rel=1e-7)
     assert_allclose(reg.coefs_[0], solution[:4], rtol=0, atol=1e-4)
     assert_allclose(reg.intercepts_[0], solution[4], rtol=0, atol=1e-4)
@@ -228,7 +229,8 @@ def test_regression_predict_shapes(shape):
     n_targets = shape[0] if shape else 1
     X, y = make_regression(120, 3, n_targets=n_targets, noise=1.0, random_state=0)
     y = y.reshape(120, *shape)
-    reg = NeuralNetRegressor((16,), solver="lbfgs", max_iter=60, random_state=0).fit(X, y)
+    reg = NeuralNetRegressor(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=60,
+                             random_state=0).fit(X, y)
     assert reg.predict(X).shape == y.shape
     assert reg.out_activation_ == "identity" and reg.n_outputs_ == n_targets
     assert reg.score(X, y) > 0.9
@@ -487,13 +489,17 @@ def test_lbfgs_callbacks_see_the_accepted_iterate():
         assert recomputed == pytest.approx(told, rel=1e-12)
 
 
-def test_verbose_shows_a_progress_bar_on_stderr(capsys):
+def test_verbose_progress_shows_a_progress_bar_on_stderr(capsys):
     X, y = moons()
     NeuralNetClassifier((4,), max_iter=3, n_iter_no_change=None, random_state=0,
-                        verbose=True).fit(X, y)
+                        verbose="progress").fit(X, y)
     out, err = capsys.readouterr()
     assert "NeuralNetClassifier" in err and "3/3" in err and "epoch" in err
     assert out == ""
+    NeuralNetClassifier((4,), max_iter=3, n_iter_no_change=None, random_state=0,
+                        verbose=True).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].startswith("Iteration 3, loss = ") and err == ""
     NeuralNetClassifier((4,), max_iter=3, n_iter_no_change=None, random_state=0).fit(X, y)
     assert capsys.readouterr() == ("", "")
 
@@ -525,9 +531,9 @@ def test_warm_start_lbfgs_from_a_converged_fit():
     X, y = moons()
     clf = NeuralNetClassifier((4,), solver="lbfgs", tol=1e-2, warm_start=True, random_state=0)
     clf.fit(X, y)
-    weights, loss, n_iter = [p.copy() for p in _params(clf)], clf.loss_, clf.n_iter_
+    weights, loss = [p.copy() for p in _params(clf)], clf.loss_
     clf.fit(X, y)
-    assert clf.loss_curve_ == [] and clf.n_iter_ == n_iter
+    assert clf.loss_curve_ == [] and clf.n_iter_ == 0  # (this fit's, as scikit-learn's)
     assert clf.loss_ == pytest.approx(loss, rel=1e-12) and clf.best_loss_ == clf.loss_
     for p, q in zip(_params(clf), weights, strict=True):
         assert_allclose(p, q, rtol=0, atol=1e-15)
@@ -564,7 +570,7 @@ def test_partial_fit_is_not_offered_with_lbfgs():
     assert not hasattr(NeuralNetRegressor(solver="lbfgs"), "partial_fit")
     assert hasattr(NeuralNetClassifier(solver="sgd"), "partial_fit")
     X, y = make_regression(50, 3, random_state=0)
-    reg = NeuralNetRegressor((4,), random_state=0)
+    reg = NeuralNetRegressor(hidden_layer_sizes=(4,), random_state=0)
     assert reg.partial_fit(X, y).partial_fit(X, y).n_iter_ == 2
 
 
@@ -602,8 +608,9 @@ def test_float32_stays_float32(settings):
 
 def test_float32_regressor_and_multiclass():
     X, y = make_regression(100, 3, n_targets=2, random_state=0)
-    reg = NeuralNetRegressor((6,), dtype="float32", max_iter=5, n_iter_no_change=None,
-                             random_state=0).fit(X, y, validation_data=(X, y))
+    reg = NeuralNetRegressor(hidden_layer_sizes=(6,), dtype="float32", max_iter=5,
+                             n_iter_no_change=None, random_state=0).fit(
+                                 X, y, validation_data=(X, y))
     assert {p.dtype for p in _params(reg)} == {np.dtype(np.float32)}
     assert reg.predict(X.astype(np.float64)).dtype == np.float32
     X3, y3 = blobs3()

@@ -41,9 +41,11 @@ def _fitted(kind: str, dtype: str = "float64"):
     if kind == "logistic":
         return bn.NeuralNetClassifier((), solver="lbfgs", **kw).fit(X, y)
     if kind == "regression":
-        return bn.NeuralNetRegressor((7,), activation="tanh", **kw).fit(X, X[:, 0] ** 2)
+        return bn.NeuralNetRegressor(hidden_layer_sizes=(7,), activation="tanh",
+                                     **kw).fit(X, X[:, 0] ** 2)
     if kind == "multioutput":
-        return bn.NeuralNetRegressor((7,), activation="leaky_relu", **kw).fit(X, X * 3)
+        return bn.NeuralNetRegressor(hidden_layer_sizes=(7,), activation="leaky_relu",
+                                     **kw).fit(X, X * 3)
     raise AssertionError(kind)
 
 
@@ -70,6 +72,38 @@ def test_round_trip_predicts_exactly_the_same(kind, dtype, tmp_path):
         np.testing.assert_array_equal(a, b)
     assert loaded.n_iter_ == model.n_iter_ and loaded.loss_curve_ == model.loss_curve_
     assert loaded.history_ == model.history_
+
+
+@pytest.mark.parametrize("data", [np.float32, np.float64])
+def test_dtype_none_and_infinite_patience_round_trip(data, tmp_path):
+    model = bn.NeuralNetClassifier((4,), max_iter=5, n_iter_no_change=np.inf, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (max_iter reached)
+        model.fit(X.astype(data), y)
+    path = bn.save(model, tmp_path / "m.npz")
+    with np.load(path, allow_pickle=False) as archive:
+        meta = json.loads(str(archive["__metadata__"]))
+    assert meta["params"]["dtype"] is None and meta["params"]["n_iter_no_change"] == "inf"
+    assert meta["dtype"] == np.dtype(data).name  # the weights'
+    loaded = bn.load(path)
+    assert loaded.get_params() == {**model.get_params(), "hidden_layer_sizes": [4]}
+    assert loaded.dtype is None and loaded.n_iter_no_change == np.inf
+    proba = loaded.predict_proba(X)
+    assert proba.dtype == data
+    np.testing.assert_array_equal(proba, model.predict_proba(X))
+    loaded.partial_fit(X, y)  # it keeps training in the dtype it was fitted in
+    assert {W.dtype for W in loaded.coefs_} == {np.dtype(data)}
+
+
+def test_files_of_an_explicit_dtype_still_load_with_it(tmp_path):
+    # (As every file saved before dtype could be None: params.dtype a name.)
+    for dtype in ("float32", "float64"):
+        model = _fitted("binary", dtype)
+        for path in (bn.save(model, tmp_path / "v2.npz"),
+                     _save_version_1(model, tmp_path / "v1.npz")):
+            loaded = bn.load(path)
+            assert loaded.dtype == dtype and loaded.coefs_[0].dtype == np.dtype(dtype)
+            np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
 
 
 def test_loaded_model_keeps_training(tmp_path):
@@ -720,10 +754,11 @@ def _long_history(model, n=300_000):
 EXTREMES = {
     "300,000 epochs": lambda: _long_history(_fitted("binary")),
     "one-sample validation (NaN R^2)": lambda: bn.NeuralNetRegressor(
-        (3,), max_iter=5, random_state=0, n_iter_no_change=None).fit(
+        hidden_layer_sizes=(3,), max_iter=5, random_state=0, n_iter_no_change=None).fit(
         X, X[:, 0], validation_data=(X[:1], X[:1, 0])),
     "far-off validation (infinite loss)": lambda: bn.NeuralNetRegressor(
-        (3,), max_iter=2, random_state=0, n_iter_no_change=None, dtype="float32").fit(
+        hidden_layer_sizes=(3,), max_iter=2, random_state=0, n_iter_no_change=None,
+        dtype="float32").fit(
         X, X[:, 0], validation_data=(X[:5] * 1e25, X[:5, 0])),
     "1,000 classes": lambda: _labelled([f"class {i}" for i in range(1000)]),
     "labels of 4,096 characters": lambda: _labelled(["a" * 4096, "b" * 4096, "é" * 4096]),
@@ -738,8 +773,9 @@ EXTREMES = {
         (np.int64(3),), max_iter=np.int64(2), alpha=np.float32(0.5), random_state=0,
         n_iter_no_change=None).fit(X, y),
     "float32": lambda: _fitted("multiclass", "float32"),
-    "three outputs": lambda: bn.NeuralNetRegressor((4, 4), max_iter=3, random_state=0,
-                                                   n_iter_no_change=None).fit(X, np.c_[X, y]),
+    "three outputs": lambda: bn.NeuralNetRegressor(hidden_layer_sizes=(4, 4), max_iter=3,
+                                                   random_state=0, n_iter_no_change=None
+                                                   ).fit(X, np.c_[X, y]),
     "the article's parameters": lambda: bn.shallow.nn_model(X.T, y.reshape(1, -1), 3,
                                                             num_iterations=5),
 }

@@ -167,7 +167,7 @@ def test_partial_fit_and_warm_start_are_checked_too(available):
     with pytest.raises(MemoryEstimateError, match="is available"):
         clf.partial_fit(X, y)
     with pytest.raises(MemoryEstimateError, match="is available"):
-        NeuralNetRegressor(10**9).partial_fit(X, X[:, 0])
+        NeuralNetRegressor(hidden_layer_sizes=10**9).partial_fit(X, X[:, 0])
 
 
 def test_a_realistic_fit_is_not_refused(monkeypatch):

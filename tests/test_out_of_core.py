@@ -92,3 +92,20 @@ def test_nan_in_a_block_is_reported_with_its_rows(tmp_path):
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match="NaN or infinity in rows"):
             _model().fit(np.load(tmp_path / "X.npy", mmap_mode="r"), y)
+
+
+def test_streamed_data_sets_the_dtype_as_data_in_memory_does():
+    da = pytest.importorskip("dask.array", reason="Dask is not installed")
+    rng = np.random.RandomState(0)
+    X = rng.randn(2000, 4)
+    y = (X[:, 0] > 0).astype(int)
+    lazy = da.from_array(X.astype(np.float32), chunks=(500, 4))
+    model = _model().fit(lazy, y)  # dtype=None: float32 data, a float32 model
+    assert {W.dtype for W in model.coefs_ + model.intercepts_} == {np.dtype(np.float32)}
+    assert model.predict_proba(X[:5]).dtype == np.float32
+    model.partial_fit(da.from_array(X, chunks=(500, 4)).astype(np.float32), y)
+    with pytest.raises(ValueError, match=r"computes in float32; convert it with "
+                                         r"X.astype\('float32'\)"):
+        model.partial_fit(da.from_array(X, chunks=(500, 4)), y)  # float64: it would copy
+    with pytest.raises(ValueError, match="int64 Dask array"):
+        _model().fit(da.from_array((X * 10).astype(np.int64), chunks=(500, 4)), y)

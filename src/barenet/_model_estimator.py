@@ -80,7 +80,10 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
 def _params(model: Any) -> dict[str, Any]:
     """The hyperparameters as the JSON values load accepts."""
     params = {k: v for k, v in model.get_params().items() if k not in ("callbacks", "activation")}
-    params["dtype"] = np.dtype(model._dtype()).name
+    # (None, "following the data", is kept as such: a refit follows its data too.)
+    params["dtype"] = None if model.dtype is None else np.dtype(model._requested_dtype()).name
+    if params["n_iter_no_change"] == np.inf:
+        params["n_iter_no_change"] = "inf"  # JSON has no infinity
     params["hidden_layer_sizes"] = [int(s) for s in model._hidden_sizes()]
     if not isinstance(params["random_state"], int | None):
         params["random_state"] = None  # a RandomState's stream is not saved, only its seed
@@ -161,8 +164,10 @@ def build_estimator(metadata: dict, arrays: dict) -> Any:
     kind, output, sizes = metadata["kind"], metadata["output"], metadata["layer_sizes"]
     names, n_layers = metadata["activations"], len(sizes) - 1
     params = dict(metadata["params"])
-    if params.get("dtype", metadata["dtype"]) != metadata["dtype"]:
+    if params.get("dtype", metadata["dtype"]) not in (None, metadata["dtype"]):
         raise ValueError("params.dtype disagrees with the weights' dtype")
+    if params.get("n_iter_no_change") == "inf":
+        params["n_iter_no_change"] = np.inf
     params["activation"] = list(names) if len(set(names)) > 1 else (
         names[0] if names else "relu")
     model = KINDS[kind](**params)
@@ -175,7 +180,10 @@ def build_estimator(metadata: dict, arrays: dict) -> Any:
         model._y_1d = metadata["y_1d"]
         if model._y_1d and sizes[-1] != 1:
             raise ValueError("a one-target regressor must have one output")
-    model._output_name = output
+    if kind == "NeuralNetClassifier":
+        model._output_name = output
+    elif model._output_name != output:  # the regressor's follows params.loss
+        raise ValueError("the output disagrees with params.loss")
     model._hidden = [ACTIVATIONS[n] for n in names]
     model.coefs_ = [arrays[f"coefs_{i}"] for i in range(n_layers)]
     model.intercepts_ = [arrays[f"intercepts_{i}"] for i in range(n_layers)]

@@ -66,7 +66,7 @@ def check_fields(meta: dict[str, Any]) -> None:
         raise Invalid("activations", f"a list of {len(sizes) - 2} names among "
                       f"{', '.join(ACTIVATIONS)}", names)
     classifier = kind == "NeuralNetClassifier"
-    outputs = ("binary", "multiclass", "multilabel") if classifier else ("regression",)
+    outputs = ("binary", "multiclass", "multilabel") if classifier else ("regression", "poisson")
     if meta.get("output") not in outputs:
         raise Invalid("output", " or ".join(outputs), meta.get("output"))
     if meta.get("dtype") not in tuple(_DTYPES):

@@ -7,8 +7,10 @@ that holds only numbers and text, never pickled objects.  Format version 2:
     A 0-d string array: JSON with ``format`` (``"barenet-model"``),
     ``format_version`` (2), ``barenet_version``, ``kind``
     (``"NeuralNetClassifier"``, ``"NeuralNetRegressor"`` or ``"shallow"``),
-    and for estimators the hyperparameters (``params``), ``layer_sizes``,
-    ``activations``, ``output``, ``dtype``, ``n_features_in_``,
+    and for estimators the hyperparameters (``params``: ``dtype`` null for
+    a model that follows its data's dtype, ``n_iter_no_change`` the text
+    ``"inf"`` for ``np.inf``), ``layer_sizes``, ``activations``, ``output``,
+    ``dtype`` (the weights'), ``n_features_in_``,
     ``feature_names_in_`` (true when the names are stored), ``n_iter_``,
     ``t_``, ``history_`` (the length of each training-record series) and,
     for regressors, ``y_1d``.

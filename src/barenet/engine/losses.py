@@ -12,7 +12,11 @@ task           output ``A``        loss per sample
 ``multilabel`` sigmoid per column  the same, summed over columns
 ``multiclass`` softmax             ``-sum_k y_k log a_k``
 ``regression`` identity            ``(a - y)**2 / 2``, summed over columns
+``poisson``    exp                 ``y log(y/a) - y + a``, summed over columns
 =============  ==================  ================================
+
+The last is half the Poisson deviance of a mean ``a = exp(z)``: the log
+link, under which the gradient is again ``(A - Y) / m``.
 
 Shapes follow the rows = samples layout: ``Z``, ``A`` and ``Y`` are
 ``(n_samples, n_outputs)``.
@@ -24,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import xlogy
 
 from .activations import identity, sigmoid
 
@@ -151,6 +156,57 @@ def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> flo
     return _mean_over_samples((Z - Y) ** 2, sample_weight) / 2
 
 
+def exp(Z: Array, out: Array | None = None) -> Array:
+    """Exponential ``A = exp(Z)``: the Poisson output, a positive mean from a log-mean.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_outputs)
+    out : ndarray of shape (n_samples, n_outputs), optional
+        Array to write the result into (may be ``Z`` itself).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+        Positive wherever ``exp(Z)`` is a normal number; ``inf`` above
+        ``log`` of the largest float (709.78 in float64, 88.72 in float32).
+    """
+    # NOTE: a mean above the largest float cannot be represented: it is inf,
+    # without a warning, and so is the loss, which training reports as a
+    # divergence.
+    with np.errstate(over="ignore"):
+        return np.exp(Z, out=out)
+
+
+def half_poisson_deviance(Y: Array, Z: Array, sample_weight: Array | None = None) -> float:
+    """Half the Poisson deviance of the means ``exp(Z)``, from the log-means ``Z``.
+
+    ``J = (1/m) sum [y log(y / mu) - y + mu]`` with ``mu = exp(z)`` and
+    ``0 log 0 = 0``, summed over columns: scikit-learn's
+    ``MLPRegressor(loss="poisson")`` loss, zero where every ``mu = y``.
+    It is computed as ``y log y - y z - y + exp(z)``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Non-negative targets (counts, rates).
+    Z : ndarray of shape (n_samples, n_outputs)
+        Output pre-activations, the logs of the predicted means.
+    sample_weight : ndarray of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+        Finite wherever every ``exp(z)`` is; ``inf`` (never NaN, and
+        without a warning) where one overflows.
+    """
+    # NOTE: log(y / exp(z)) is y's log minus z exactly: a mean rounded to 0
+    # (z below -745) or to inf first would turn a finite loss into inf or NaN.
+    per_entry = exp(Z)
+    per_entry += xlogy(Y, Y) - Y * (Z + 1)
+    return _mean_over_samples(per_entry, sample_weight)
+
+
 def output_delta(
     A: Array, Y: Array, sample_weight: Array | None = None, out: Array | None = None,
     scale: float = 1.0,
@@ -183,7 +239,9 @@ def output_delta(
     -----
     Valid only for the pairs of :data:`OUTPUTS`: sigmoid with binary
     cross-entropy, softmax with categorical cross-entropy, identity with half
-    squared error.  For any other pairing the chain rule does not collapse.
+    squared error, exp with half Poisson deviance (the log link is canonical:
+    ``d/dz [exp(z) - y z] = exp(z) - y``).  For any other pairing the chain
+    rule does not collapse.
     """
     dZ = np.subtract(A, Y, out=out)
     if sample_weight is None:
@@ -206,6 +264,7 @@ OUTPUTS: dict[str, Output] = {
     "multilabel": Output("multilabel", sigmoid, binary_log_loss_from_logits),
     "multiclass": Output("multiclass", softmax, categorical_log_loss_from_logits),
     "regression": Output("regression", identity, squared_error),
+    "poisson": Output("poisson", exp, half_poisson_deviance),
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..engine.activations import ACTIVATIONS, Activation, get_activation
@@ -44,7 +44,7 @@ class _BaseNeuralNet(BaseEstimator):
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
+        "verbose": ["verbose", StrOptions({"progress"})],
         "warm_start": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
@@ -53,9 +53,11 @@ class _BaseNeuralNet(BaseEstimator):
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        # (np.inf, as in scikit-learn, and None: never stop early.)
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"),
+                             Options(Real, {np.inf}), None],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [StrOptions(set(_DTYPES)), type],
+        "dtype": [StrOptions(set(_DTYPES)), type, None],
         "init": [StrOptions({"auto", *INITIALIZERS})],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "callbacks": [list, None],
@@ -87,7 +89,7 @@ class _BaseNeuralNet(BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
-        dtype="float64",
+        dtype=None,
         init="auto",
         max_grad_norm=None,
         callbacks=None,
@@ -135,15 +137,32 @@ class _BaseNeuralNet(BaseEstimator):
             raise ValueError("sample_weight must be non-negative with a positive sum")
         return sw
 
+    def _check_warm_start(self, y: Any) -> None:
+        """Refuse targets a warm-started ``fit`` cannot continue on (the classifier's classes)."""
+
     # -- checks -----------------------------------------------------------------
-    def _dtype(self) -> type:
+    def _requested_dtype(self) -> type | None:
+        """The ``dtype`` parameter as a NumPy type; None to follow the data's."""
+        if self.dtype is None:
+            return None
         try:
             dtype = np.dtype(self.dtype)
         except TypeError:
             dtype = None
         if dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be 'float64' or 'float32', got {self.dtype!r}")
+            raise ValueError(f"dtype must be 'float64', 'float32' or None, got {self.dtype!r}")
         return dtype.type
+
+    def _dtype(self) -> type:
+        """The dtype the model computes in: the one its (last) fit chose.
+
+        A model loaded from a file computes in its weights' dtype; before any
+        fit it is the ``dtype`` parameter's, float64 for None.
+        """
+        dtype = getattr(self, "_fit_dtype", None)
+        if dtype is None and hasattr(self, "coefs_"):
+            dtype = self.coefs_[0].dtype.type
+        return dtype or self._requested_dtype() or np.float64
 
     def _hidden_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
@@ -219,7 +238,11 @@ class _BaseNeuralNet(BaseEstimator):
         validation_data : tuple (X_val, y_val), optional
             Held-out data scored after every epoch (``history_``); with
             ``early_stopping=True`` it decides when to stop instead of a
-            ``validation_fraction`` of the training data.
+            ``validation_fraction`` of the training data.  It is used as
+            given: inside a ``Pipeline`` it does not go through the
+            pipeline's transforms; pass ``pipe[:-1].transform(X_val)`` from
+            transforms fitted on the training data, or use
+            ``early_stopping=True`` with ``validation_fraction``.
 
         Returns
         -------
@@ -232,7 +255,14 @@ class _BaseNeuralNet(BaseEstimator):
             than is available (a ``ValueError``; the message gives the
             estimate, by part, and what to change).
         DivergenceError
-            If the loss blows up: the learning rate is too large.
+            If the loss blows up: the learning rate is too large.  With
+            ``early_stopping=True`` (and "sgd" or "adam") training stops
+            instead, on the best validated weights, with a
+            ``ConvergenceWarning``.
+        ValueError
+            With ``warm_start=True``, for ``y`` of other classes than the
+            previous fit's; with ``early_stopping=True``, when the held-out
+            fraction would be too small to score (fewer than 2 samples).
         """
         return fit(self, X, y, sample_weight, validation_data, incremental=False)
 

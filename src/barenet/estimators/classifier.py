@@ -52,24 +52,45 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     random_state : int, RandomState or None
         The only source of randomness: weights, shuffling, validation split.
     tol : float, default 1e-4
-    verbose : bool, default False
-        Show a progress bar over the epochs.
+    verbose : bool, int or "progress", default False
+        True (or an int above 0) prints what ``MLPClassifier`` prints to
+        stdout: ``Iteration N, loss = L`` after every epoch,
+        ``Validation score: S`` when there is held-out data, and why
+        training stopped or the learning rate dropped.  "progress" shows a
+        progress bar (on stderr) instead.  For "lbfgs" the lines are
+        printed per iteration; SciPy's own report is not (scikit-learn
+        passes ``verbose`` on to SciPy).
     warm_start : bool, default False
-        Start ``fit`` from the current weights.
+        Start ``fit`` from the current weights, on the same classes (else
+        ``ValueError``, as in scikit-learn).
     momentum : float, default 0.9
     nesterovs_momentum : bool, default True
     early_stopping : bool, default False
         Stop when the validation score stops improving and restore the best
-        weights.
+        weights.  If the loss blows up, training stops there too and the
+        best validated weights are restored, with a ``ConvergenceWarning``
+        saying so (without early stopping it raises ``DivergenceError``).
+        ``partial_fit`` refuses it, as scikit-learn's does.
     validation_fraction : float, default 0.1
+        Held out (stratified) for early stopping; a ``ValueError`` says so
+        when it would hold fewer than 2 samples.
     beta_1, beta_2, epsilon : float
         Adam's parameters.
-    n_iter_no_change : int or None, default 10
-        Epochs without improvement (by ``tol``) before stopping; None never stops early.
+    n_iter_no_change : int, np.inf or None, default 10
+        Epochs without improvement (by ``tol``) before stopping.  ``np.inf``
+        never stops early, as in scikit-learn; None (barenet's) never stops
+        early either, and runs exactly ``max_iter`` epochs without a
+        ``ConvergenceWarning`` (as the article's loop does).
     max_fun : int, default 15000
         Function evaluations for "lbfgs".
-    dtype : {"float64", "float32"}, default "float64"
-        Precision of the weights and of every computation.
+    dtype : {"float64", "float32"} or None, default None
+        Precision of the weights and of every computation.  None follows
+        the data, as scikit-learn's MLP does: float32 ``X`` gives float32
+        weights and outputs, anything else float64.  ``warm_start`` and
+        ``partial_fit`` continue in the fitted dtype, whatever the new
+        data's.  Predictions are always in the model's dtype (scikit-learn
+        computes float64 ``X`` with float32 weights in float64; barenet
+        keeps one precision end to end, as the engine computes in one).
     init : {"auto", "small_random", "glorot_uniform", "glorot_normal", "he_normal"}
         "auto" is ``MLPClassifier``'s scheme: weights and biases from
         ``U(-l, l)``, ``l = sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)``
@@ -93,8 +114,16 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     loss_curve_ : list of float
     history_ : dict of lists
         ``loss``, ``val_loss``, ``val_score``, ``learning_rate`` per epoch.
-    n_iter_, t_, n_layers_, n_outputs_, out_activation_, n_features_in_,
+    n_iter_ : int
+        Epochs (iterations for "lbfgs") of the last ``fit``, warm-started
+        or not, as in scikit-learn.  ``partial_fit`` counts on from there,
+        one per call (scikit-learn's says 1 after each call): the epochs
+        of incremental training, as many as ``loss_curve_`` holds.
+    t_, n_layers_, n_outputs_, out_activation_, n_features_in_,
     feature_names_in_, best_loss_, validation_scores_, best_validation_score_
+        As in scikit-learn.  ``loss_curve_`` and ``history_`` are the last
+        ``fit``'s (scikit-learn's ``loss_curve_`` grows over warm-started
+        fits), extended by each ``partial_fit``.
 
     Notes
     -----
@@ -125,7 +154,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                  random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9,
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
-                 dtype="float64", init="auto", max_grad_norm=None, callbacks=None,
+                 dtype=None, init="auto", max_grad_norm=None, callbacks=None,
                  class_weight=None):
         super().__init__(
             hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
@@ -171,6 +200,15 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                     "call to partial_fit, or fit a new model")
         return self._encode(y) if encode else None
 
+    def _check_warm_start(self, y):
+        """As ``MLPClassifier``: a warm-started fit continues on the classes it was fitted on."""
+        labels = unique_labels(y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y)
+        if set(labels.tolist()) != set(self.classes_.tolist()):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the "
+                f"previous call to fit. Previously got {self.classes_}, `y` has {labels}; "
+                "fit a new model (warm_start=False) to learn other classes")
+
     def _encode(self, y):
         """Targets as the output layer sees them: 0/1 columns or one-hot rows."""
         dtype = self._dtype()
@@ -205,20 +243,28 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         return float(np.mean(np.all((Z > 0) == (Y > 0.5), axis=1)))
 
     @available_if(_BaseNeuralNet._partial_fit_available)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over ``X, y``, continuing from the current weights.
+
+        The arguments are ``MLPClassifier.partial_fit``'s, in its order.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array-like of shape (n_samples,), optional
         classes : array-like, optional
             All the classes; required on the first call unless ``y`` holds them all.
-        sample_weight : array-like of shape (n_samples,), optional
 
         Returns
         -------
         self
+
+        Raises
+        ------
+        ValueError
+            With ``early_stopping=True``, as scikit-learn's: there is no
+            held-out data to stop on one epoch at a time.
         """
         return fit(self, X, y, sample_weight, None, incremental=True, classes=classes)
 

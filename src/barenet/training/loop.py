@@ -19,7 +19,7 @@ from ..engine.network import Network
 from ..engine.optimizers import SGD, Adam, LearningRateSchedule
 from .batches import Batches, feed
 from .history import EpochInfo, History
-from .monitor import ConvergenceMonitor, DivergenceGuard
+from .monitor import ConvergenceMonitor, DivergenceError, DivergenceGuard
 from .step import train_step
 
 Array = np.ndarray
@@ -42,7 +42,7 @@ class Settings:
     alpha: float = 0.0001
     max_iter: int = 200
     tol: float = 1e-4
-    n_iter_no_change: int | None = 10
+    n_iter_no_change: float | None = 10  # (np.inf or None: never stop early)
     early_stopping: bool = False
     shuffle: bool = True
     max_grad_norm: float | None = None
@@ -64,7 +64,11 @@ class Validation:
 
 @dataclass
 class FitResult:
-    """What a fit reports besides the trained weights."""
+    """What a fit reports besides the trained weights.
+
+    ``diverged`` says how training diverged when early stopping kept the
+    best validated weights instead of raising; None otherwise.
+    """
 
     history: History = field(default_factory=History)
     n_iter: int = 0
@@ -74,6 +78,7 @@ class FitResult:
     best_loss: float = np.inf
     best_validation_score: float | None = None
     optimizer: SGD | Adam | None = None
+    diverged: str | None = None
 
 
 def make_optimizer(settings: Settings, net: Network) -> SGD | Adam:
@@ -89,7 +94,8 @@ def make_optimizer(settings: Settings, net: Network) -> SGD | Adam:
 def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
                    optimizer: SGD | Adam | None = None, validation: Validation | None = None,
                    epochs: int | None = None, samples_seen: int = 0,
-                   on_epoch: Callable[[EpochInfo], bool | None] | None = None) -> FitResult:
+                   on_epoch: Callable[[EpochInfo], bool | None] | None = None,
+                   log: Callable[[str], None] | None = None) -> FitResult:
     """Train ``net.theta`` in place, epoch after epoch.
 
     Parameters
@@ -109,6 +115,10 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
         Samples seen before (the inverse-scaling schedule counts them).
     on_epoch : callable, optional
         ``on_epoch(info) -> stop`` after each epoch.
+    log : callable, optional
+        ``log(message)`` after ``on_epoch`` when the stopping rules stop
+        training or lower the learning rate (scikit-learn's messages, see
+        :class:`~barenet.training.monitor.ConvergenceMonitor`).
 
     Returns
     -------
@@ -119,7 +129,10 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
     DivergenceError
         If the loss becomes non-finite or blows up
         (:func:`~barenet.training.monitor.blew_up`); ``net`` then holds the
-        weights from before the step that blew up.
+        weights from before the step that blew up.  With early stopping,
+        once an epoch has been validated, training stops instead: ``net``
+        gets the best validated weights back and ``FitResult.diverged``
+        says what happened.
     """
     s = settings
     optimizer = optimizer or make_optimizer(s, net)
@@ -136,8 +149,9 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(s.max_iter if epochs is None else epochs):
                 total = 0.0
+                # (As scikit-learn's: the schedule moves once per epoch.)
+                optimizer.learning_rate = schedule.at(result.samples_seen)
                 for m, Y, sw in feed(batches, net):
-                    optimizer.learning_rate = schedule.at(result.samples_seen)
                     total += m * train_step(net, m, Y, sw, optimizer, s.alpha,
                                             s.max_grad_norm, guard, epoch)
                     result.samples_seen += m
@@ -145,9 +159,16 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
                 info = _epoch_info(epoch, total / batches.m, optimizer, net, validation)
                 result.history.record(info)
                 converged = monitor.update(info.loss, info.val_score)
-                if (on_epoch is not None and on_epoch(info)) or converged:
+                halt = on_epoch is not None and on_epoch(info)
+                if log is not None and monitor.message is not None:
+                    log(monitor.message)
+                if halt or converged:
                     break
         guard.check_weights(result.n_iter, optimizer.learning_rate)
+    except DivergenceError:
+        if not (watch and monitor.best_theta is not None):
+            raise
+        result.diverged = guard.reason  # (the best weights are restored below)
     except KeyboardInterrupt:
         result.interrupted = True
         warnings.warn(f"training interrupted after {result.n_iter} epochs; the model keeps "

@@ -41,7 +41,8 @@ class DivergenceGuard:
     A step to non-finite or exploding weights shows in the next loss, so
     :meth:`check` is called with the loss before each step: when it blew up,
     the weights go back to those before the previous step (the last good
-    ones) and :class:`DivergenceError` says what happened.
+    ones) and :class:`DivergenceError` says what happened; :attr:`reason`
+    keeps its first sentence (where and how the loss blew up).
 
     Parameters
     ----------
@@ -53,6 +54,7 @@ class DivergenceGuard:
         self.theta = theta
         self.previous = theta.copy()
         self.first_loss: float | None = None
+        self.reason: str | None = None
 
     def check(self, loss: float, epoch: int, learning_rate: float) -> None:
         """Before a step: raise if ``loss`` blew up, else remember the weights.
@@ -76,11 +78,11 @@ class DivergenceGuard:
     def diverged(self, loss: float, epoch: int, learning_rate: float) -> None:
         """Roll back and raise :class:`DivergenceError`."""
         self.theta[...] = self.previous
+        self.reason = (f"training diverged at epoch {epoch + 1}: the loss went from "
+                       f"{self.first_loss:.4g} to {loss:.4g} (learning rate {learning_rate:g})")
         raise DivergenceError(
-            f"training diverged at epoch {epoch + 1}: the loss went from "
-            f"{self.first_loss:.4g} to {loss:.4g} (learning rate {learning_rate:g}); use a "
-            "smaller learning rate (learning_rate_init) or set max_grad_norm. The model "
-            "keeps the weights from before the step that blew up.")
+            f"{self.reason}; use a smaller learning rate (learning_rate_init) or set "
+            "max_grad_norm. The model keeps the weights from before the step that blew up.")
 
 
 class ConvergenceMonitor:
@@ -91,23 +93,27 @@ class ConvergenceMonitor:
     more than ``n_iter_no_change`` epochs in a row; with the "adaptive"
     schedule a plateau first divides the learning rate by 5.  With early
     stopping the best weights seen are kept, to be restored at the end.
+    After an epoch that stopped training or lowered the learning rate,
+    :attr:`message` says so in scikit-learn's words (what its MLP prints
+    with ``verbose=True``); it is None after the others.
 
     Parameters
     ----------
     tol : float
-    n_iter_no_change : int or None
-        None never stops.
+    n_iter_no_change : int, float or None
+        ``np.inf`` or None never stops.
     schedule : LearningRateSchedule
     theta : ndarray, optional
         The parameters, when the validation score is watched (early stopping).
     """
 
-    def __init__(self, tol: float, n_iter_no_change: int | None,
+    def __init__(self, tol: float, n_iter_no_change: float | None,
                  schedule: LearningRateSchedule, theta: Array | None = None) -> None:
         self.tol, self.patience, self.schedule, self.theta = tol, n_iter_no_change, schedule, theta
         self.best_loss, self.best_score = math.inf, -math.inf
         self.best_theta: Array | None = None
         self.no_improvement, self.converged = 0, False
+        self.message: str | None = None
 
     def update(self, loss: float, score: float | None) -> bool:
         """Record an epoch's loss and validation score; return whether to stop."""
@@ -120,11 +126,18 @@ class ConvergenceMonitor:
             improved = loss < self.best_loss - self.tol
         self.best_loss = min(self.best_loss, loss)
         self.no_improvement = 0 if improved else self.no_improvement + 1
+        self.message = None
         if self.patience is not None and self.no_improvement > self.patience:
+            figure = "Validation score" if self.theta is not None else "Training loss"
+            said = (f"{figure} did not improve more than tol={self.tol:f} for "
+                    f"{self.patience:d} consecutive epochs.")
             if self.schedule.on_plateau():
                 self.no_improvement = 0
+                self.message = f"{said} Setting learning rate to {self.schedule.rate:f}"
             else:
                 self.converged = True
+                small = " Learning rate too small." if self.schedule.kind == "adaptive" else ""
+                self.message = f"{said}{small} Stopping."
         return self.converged
 
     def restore_best(self) -> None:

@@ -146,7 +146,6 @@ class TrainingSession:
         if self.config.solver == "lbfgs":
             if self.converged:
                 return  # NOTE: another fit from a converged point would make no progress
-            before = getattr(model, "n_iter_", 0)
             model.set_params(max_iter=epochs)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -156,15 +155,17 @@ class TrainingSession:
                     raise
                 except ValueError:
                     # NOTE: a warm-started L-BFGS fit that starts at its optimum makes no
-                    # iteration, and the estimator then fails on its empty loss curve; the
-                    # weights are untouched, so this is convergence.
-                    if getattr(model, "n_iter_", 0) != before:
+                    # iteration; the weights are untouched, so this is convergence.
+                    if getattr(model, "n_iter_", 0):
                         raise
                     self.converged = True
                     return
             self.lbfgs_fits.append(epochs)
-            # Fewer iterations than allowed: L-BFGS met its tolerance.
-            self.converged = model.n_iter_ - before < epochs
+            # Each fit counts its own iterations (as scikit-learn's): fewer than
+            # allowed means L-BFGS met its tolerance.
+            self.converged = model.n_iter_ < epochs
+            self.epoch += int(model.n_iter_)
+            return
         else:
             for i in range(epochs):
                 if i and (self._stopped.is_set()

@@ -89,17 +89,21 @@ def python_snippet(
                  "stratify=y)")
     lines += ["", "model = " + _call("bn.NeuralNetClassifier", config.estimator_params(), 4)]
     if config.solver == "lbfgs":
-        lines += ["# L-BFGS ran in short warm-started fits, one per frame of the page:",
+        lines += ["# L-BFGS ran in short warm-started fits, one per frame of the page;",
+                  "# each fit's n_iter_ counts its own iterations, as scikit-learn's:",
+                  "iterations = 0",
                   f"for max_iter in {_runs(lbfgs_fits)}:",
-                  "    model.set_params(max_iter=max_iter).fit(X_train, y_train)"]
+                  "    model.set_params(max_iter=max_iter).fit(X_train, y_train)",
+                  "    iterations += model.n_iter_"]
     else:
         labels = [c.item() if hasattr(c, "item") else c for c in classes]
         lines += [f"for epoch in range({epochs}):  # the page trains one epoch per partial_fit",
-                  f"    model.partial_fit(X_train, y_train, classes={labels!r})"]
+                  f"    model.partial_fit(X_train, y_train, classes={labels!r})",
+                  "iterations = model.n_iter_"]
     if note:
         lines.append(f"# {note}")
     lines += ["",
-              'print(f"epochs: {model.n_iter_}, "',
+              'print(f"epochs: {iterations}, "',
               '      f"training accuracy: {model.score(X_train, y_train):.3f}, "',
               '      f"test accuracy: {model.score(X_test, y_test):.3f}")',
               ""]
