@@ -10,10 +10,9 @@ update rules written out here.  No test here measures time.
 
 from __future__ import annotations
 
-import tracemalloc
-
 import numpy as np
 import pytest
+from helpers import peak_growth
 from numpy.testing import assert_allclose, assert_array_equal
 
 from barenet import NeuralNetClassifier, NeuralNetRegressor
@@ -386,18 +385,6 @@ def test_predictions_leave_the_training_batch_in_place():
 # -- memory: buffers made once per batch size -----------------------------------------------
 
 
-def _peak_growth(call):
-    """Peak bytes traced while ``call()`` runs, above what was allocated before."""
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base = tracemalloc.get_traced_memory()[0]
-        call()
-        return tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("name", ["identity", "tanh", "relu"])
 @pytest.mark.parametrize("output", list(OUTPUTS))
 def test_passes_allocate_nothing_after_the_first_over_a_batch_size(name, output):
@@ -421,13 +408,13 @@ def test_passes_allocate_nothing_after_the_first_over_a_batch_size(name, output)
         passes(1)
 
     # The first pass over a batch size makes its buffers, and the measure sees them.
-    assert _peak_growth(first_pass) >= 2 * buffer
-    assert _peak_growth(lambda: passes(50)) < buffer / 4
+    assert peak_growth(first_pass) >= 2 * buffer
+    assert peak_growth(lambda: passes(50)) < buffer / 4
     # And so do whole training steps, whatever the optimiser.
     for optimizer in (SGD(net.theta.size, 0.01), SGD(net.theta.size, 0.01, 0.9),
                       Adam(net.theta.size, 1e-3)):
         train_step(net, m, Y, sw, optimizer, 0.1, loss=False)  # (Adam's state is made)
-        peak = _peak_growth(lambda opt=optimizer: [
+        peak = peak_growth(lambda opt=optimizer: [
             train_step(net, m, Y, sw, opt, 0.1, loss=False) for _ in range(10)])
         assert peak < buffer / 4
     assert np.all(np.isfinite(net.theta))

@@ -10,10 +10,10 @@ shows up as a wrong number.
 from __future__ import annotations
 
 import math
-import tracemalloc
 
 import numpy as np
 import pytest
+from helpers import peak_growth
 from numpy.testing import assert_allclose, assert_array_equal
 
 from barenet.engine.optimizers import SGD, Adam, LearningRateSchedule, clip_by_norm
@@ -186,18 +186,6 @@ def test_float32_stays_float32(name, problem):
     assert_allclose(theta, theta64, rtol=1e-6, atol=1e-6)
 
 
-def _peak_growth(call):
-    """Peak bytes traced while ``call()`` runs, above what was allocated before."""
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base = tracemalloc.get_traced_memory()[0]
-        call()
-        return tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_steps_allocate_no_array_of_the_parameters_size(name, dtype):
@@ -213,8 +201,8 @@ def test_steps_allocate_no_array_of_the_parameters_size(name, dtype):
             opt.step(theta, grad)
 
     # The measure sees NumPy's arrays: one step written the allocating way shows.
-    assert _peak_growth(lambda: theta - grad) >= vector
-    assert _peak_growth(steps) < vector / 10
+    assert peak_growth(lambda: theta - grad) >= vector
+    assert peak_growth(steps) < vector / 10
     assert np.all(np.isfinite(theta))
 
 
