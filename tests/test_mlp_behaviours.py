@@ -261,3 +261,31 @@ def test_verbose_progress_is_a_bar_on_stderr_and_lbfgs_prints_iterations(capsys)
     assert out.splitlines()[-1].startswith("Iteration 4, loss = ") and err == ""
     with pytest.raises(InvalidParameterError, match="verbose"):
         NeuralNetClassifier(verbose="loud").fit(X, y)
+
+
+def test_convergence_warnings_point_at_the_first_caller_outside_barenet():
+    # Called directly, the warning names this file; through a Pipeline, the
+    # pipeline's line that called fit (never a line inside barenet).
+    from pathlib import Path
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    import barenet
+    from barenet import NeuralNetClassifier
+
+    package = str(Path(barenet.__file__).parent)
+    X = np.random.RandomState(0).randn(40, 2)
+    y = (X[:, 0] > 0).astype(int)
+    for solver in ("sgd", "lbfgs"):
+        for piped in (False, True):
+            clf = NeuralNetClassifier((3,), solver=solver, max_iter=2, random_state=0)
+            model = make_pipeline(StandardScaler(), clf) if piped else clf
+            with pytest.warns(ConvergenceWarning) as caught:
+                model.fit(X, y)
+            (warning,) = [w for w in caught if w.category is ConvergenceWarning]
+            if piped:
+                assert "sklearn" in warning.filename and not warning.filename.startswith(package)
+            else:
+                assert warning.filename == __file__

@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from .._memory import check_memory, memory_errors_explained
+from .._warnings import caller_stacklevel
 from ..engine.network import Network
 from ..training import (
     Batches,
@@ -203,7 +204,8 @@ def _record(est: Any, result: FitResult, incremental: bool) -> None:
             f"{name}: {result.diverged}; early stopping restored the weights of the best "
             f"validation score ({result.best_validation_score:.6g}) and stopped. Use a "
             "smaller learning rate (learning_rate_init) or set max_grad_norm.",
-            ConvergenceWarning, stacklevel=4)
+            ConvergenceWarning,
+            stacklevel=caller_stacklevel())
     # (L-BFGS warns itself, as scikit-learn's; n_iter_no_change=None asks for
     # exactly max_iter epochs.)
     elif (not incremental and est.solver != "lbfgs" and not result.converged
@@ -211,7 +213,8 @@ def _record(est: Any, result: FitResult, incremental: bool) -> None:
             and result.n_iter >= est.max_iter):
         warnings.warn(
             f"{name}: maximum iterations ({est.max_iter}) reached and the optimization "
-            "hasn't converged yet; increase max_iter or tol", ConvergenceWarning, stacklevel=4)
+            "hasn't converged yet; increase max_iter or tol", ConvergenceWarning,
+            stacklevel=caller_stacklevel())
 
 
 def _check_streamed(est: Any, X: Any, y: Any, first: bool,

@@ -12,15 +12,14 @@ iteration during which it is exceeded.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from .._warnings import caller_stacklevel
 from ..engine.network import Network
 from .history import EpochInfo
 from .loop import FitResult, Settings, Validation
@@ -28,7 +27,6 @@ from .monitor import DivergenceError
 
 Array = np.ndarray
 
-_PACKAGE = str(Path(__file__).resolve().parents[1])
 _OUT_OF_EVALUATIONS = "STOP: TOTAL NO. OF F,G EVALUATIONS REACHED LIMIT"
 
 
@@ -130,7 +128,7 @@ def fit_lbfgs(net: Network, X: Array, Y: Array, sample_weight: Array | None,
         result.interrupted, result.n_iter = True, len(result.history.loss)
         result.best_loss = result.history.loss[-1] if result.history.loss else np.inf
         warnings.warn("training interrupted; the model keeps the weights reached so far",
-                      RuntimeWarning, stacklevel=_caller_stacklevel())
+                      RuntimeWarning, stacklevel=caller_stacklevel())
     if not result.interrupted and not np.isfinite(result.best_loss):
         net.theta[...] = accepted
         raise DivergenceError(f"L-BFGS diverged: the loss became {result.best_loss}; scale "
@@ -139,7 +137,7 @@ def fit_lbfgs(net: Network, X: Array, Y: Array, sample_weight: Array | None,
     result.converged = status == 0 and not result.interrupted
     if not (result.converged or result.interrupted or halted):
         warnings.warn(_not_converged_message(result.n_iter, status, message, settings),
-                      ConvergenceWarning, stacklevel=_caller_stacklevel())
+                      ConvergenceWarning, stacklevel=caller_stacklevel())
     result.samples_seen = result.n_iter * m
     return result
 
@@ -174,11 +172,3 @@ def _not_converged_message(n_iter: int, status: int, message: str, settings: Set
                  f"(max_fun={settings.max_fun}).")
     return text + ("\nYou might also want to scale the data as shown in:\n"
                    "    https://scikit-learn.org/stable/modules/preprocessing.html")
-
-
-def _caller_stacklevel() -> int:
-    """The ``stacklevel`` that makes a warning point at the first caller outside barenet."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._warnings import caller_stacklevel
 from ..engine.network import Network
 from ..engine.optimizers import SGD, Adam, LearningRateSchedule
 from .batches import Batches, feed
@@ -172,7 +173,8 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
     except KeyboardInterrupt:
         result.interrupted = True
         warnings.warn(f"training interrupted after {result.n_iter} epochs; the model keeps "
-                      "the weights reached so far", RuntimeWarning, stacklevel=3)
+                      "the weights reached so far", RuntimeWarning,
+                      stacklevel=caller_stacklevel())
     monitor.restore_best()
     result.converged, result.best_loss = monitor.converged, monitor.best_loss
     result.best_validation_score = monitor.best_score if watch else None
