@@ -187,22 +187,17 @@ def _train_network(X: np.ndarray, y: np.ndarray, hidden: int, iterations: int,
     """
     from . import plot
 
-    every = 1  # the cost of every iteration: a curve sampled more sparsely aliases its spikes
+    # The cost of every iteration: a curve sampled more sparsely aliases its spikes.
     cost_iterations: list[int] = []
     costs: list[float] = []
     frames: list[plot.Frame] = []
     Y = y.reshape(1, -1)
 
     def record(i: int, parameters: dict, A2: np.ndarray) -> None:
-        on_curve = i % every == 0 or i % 1000 == 0  # the curve, and the printed lines
-        on_frame = frame_every > 0 and (i % frame_every == 0 or i == iterations - 1)
-        if not (on_curve or on_frame):
-            return
         cost = shallow.compute_cost(A2, Y)
-        if on_curve:
-            cost_iterations.append(i)
-            costs.append(cost)
-        if on_frame:
+        cost_iterations.append(i)
+        costs.append(cost)
+        if frame_every > 0 and (i % frame_every == 0 or i == iterations - 1):
             frames.append(plot.Frame(i, _scores(parameters), cost))
 
     parameters = shallow.nn_model(X.T, Y, hidden, num_iterations=iterations,
