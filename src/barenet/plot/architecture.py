@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .._memory import n_parameters
 from .network import as_network
 
 MAX_NODES = 8
@@ -100,7 +101,7 @@ def parameter_count(n_x: int, n_h: int, n_y: int) -> int:
     >>> parameter_count(2, 4, 1)
     17
     """
-    return n_h * n_x + n_h + n_y * n_h + n_y
+    return n_parameters([n_x, n_h, n_y])
 
 
 def _read_model(model: Any) -> tuple[int, int, int, str, str]:
