@@ -26,3 +26,21 @@ def peak_growth(call) -> int:
         return tracemalloc.get_traced_memory()[1] - base
     finally:
         tracemalloc.stop()
+
+
+# Optional peers an example may need, by a word that shows it in its code:
+# ``to_torch``/``import torch`` needs PyTorch; anything ONNX needs onnx and onnxruntime.
+OPTIONAL_PEERS = {"torch": ("torch",), "onnx": ("onnx", "onnxruntime"),
+                  "skl2onnx": ("skl2onnx",)}
+
+
+def missing_peer(code: str) -> str | None:
+    """The first optional package ``code`` needs that is not installed, or None."""
+    import importlib.util
+
+    for word, packages in OPTIONAL_PEERS.items():
+        if word in code:
+            for package in packages:
+                if importlib.util.find_spec(package) is None:
+                    return package
+    return None

@@ -146,6 +146,23 @@ def test_scale_workloads_run_and_check(monkeypatch):
     assert set(w4["systems"]) >= {"barenet NeuralNetClassifier", "scikit-learn MLPClassifier"}
 
 
+def test_sparse_workload_runs_and_checks(monkeypatch):
+    """W5 on a narrow stand-in: both systems fit the same sparse data; the check reads them."""
+    import barenet.bench.sparse as sparse
+    from barenet.bench import run_bench
+
+    monkeypatch.setattr(sparse, "N_FEATURES", 2_000)
+    result = run_bench(["W5"], quick=True, repeats=1, echo=lambda s: None)
+    w5 = result["workloads"]["W5"]
+    assert set(w5["systems"]) == {"barenet NeuralNetClassifier", "scikit-learn MLPClassifier"}
+    check = w5["check"]
+    assert check["ok"], check["message"]
+    assert check["dense_bytes"] == 4_000 * 2_000 * 8
+    # never dense: the fit holds the sparse data, the 200,100 weights and their state
+    assert check["peak_traced_bytes"] < check["dense_bytes"] / 2
+    assert set(check["accuracy"]) == set(w5["systems"])
+
+
 def test_bench_command_json(capsys):
     import json
 

@@ -214,3 +214,32 @@ def test_train_on_a_npy_pair_streams_it(tmp_path, capsys):
     assert "--target must name the labels' .npy file" in capsys.readouterr().err
     assert main(["train", str(tmp_path / "y.npy"), "--target", str(tmp_path / "y.npy")]) == 2
     assert "expected 2-D" in capsys.readouterr().err
+
+
+def test_verbose_prints_the_loss_of_every_iteration(moons_csv, tmp_path, capsys):
+    path, _, _ = moons_csv
+    model = tmp_path / "m.npz"
+    assert main(["train", str(path), "--target", "shape", "--hidden", "4", "--iterations",
+                 "3", "--verbose", "--out", str(model)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("Iteration ")]
+    assert [line.split(",")[0] for line in lines] == ["Iteration 1", "Iteration 2",
+                                                      "Iteration 3"]
+    losses = [float(line.split("loss = ")[1]) for line in lines]
+    assert all(loss > 0 for loss in losses)
+    assert bn.load(model).loss_curve_ == pytest.approx(losses, rel=1e-7)
+    assert main(["train", str(path), "--target", "shape", "--hidden", "4", "--iterations",
+                 "3", "--out", str(model)]) == 0
+    assert "Iteration" not in capsys.readouterr().out
+
+
+def test_version_and_help_import_no_numpy():
+    code = ("import sys\nfrom barenet.cli import main\n"
+            "for argv in (['--version'], ['--help'], ['train', '--help']):\n"
+            "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+            "heavy = [m for m in ('numpy', 'sklearn', 'matplotlib', 'scipy', 'pandas')\n"
+            "         if m in sys.modules]\n"
+            "print('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "barenet " in out and "HEAVY []" in out

@@ -505,3 +505,12 @@ def test_the_real_server_closes_an_idle_tab_and_frees_it():
             assert closing["type"] == "closing" and "idle" in closing["reason"]
         with urllib.request.urlopen(url + "api/status", timeout=5) as response:
             assert json.load(response)["sessions"] == 0
+
+
+def test_without_a_websocket_package_the_command_says_how_to_get_it(monkeypatch, capsys):
+    # starlette and uvicorn alone serve the page, but /ws needs websockets or wsproto
+    monkeypatch.setitem(sys.modules, "websockets", None)
+    monkeypatch.setitem(sys.modules, "wsproto", None)
+    assert main(["playground", "--no-browser"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "barenet: error: the playground needs websockets: pip install 'barenet[web]'"

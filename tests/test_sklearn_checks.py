@@ -36,7 +36,8 @@ POISSON_REASON = (
 def expected_failures(estimator):
     failures = {}
     if estimator.dtype == "float32":
-        failures["check_sample_weight_equivalence_on_dense_data"] = FLOAT32_REASON
+        for data in ("dense", "sparse"):
+            failures[f"check_sample_weight_equivalence_on_{data}_data"] = FLOAT32_REASON
     if getattr(estimator, "loss", None) == "poisson":
         failures["check_regressor_multioutput"] = POISSON_REASON
     return failures

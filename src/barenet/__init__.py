@@ -34,15 +34,19 @@ _EXPORTS = {
     "check_gradients": "gradcheck",
     "load": "io",
     "save": "io",
+    "to_onnx": "export",
+    "to_torch": "export",
     "datasets": "",
     "engine": "",
+    "export": "",
     "plot": "",
     "shallow": "",
 }
 
 if TYPE_CHECKING:
-    from . import datasets, engine, plot, shallow
+    from . import datasets, engine, export, plot, shallow
     from .estimators import NeuralNetClassifier, NeuralNetRegressor
+    from .export import to_onnx, to_torch
     from .gradcheck import check_gradients
     from .io import load, save
 
@@ -67,8 +71,11 @@ __all__ = [
     "check_gradients",
     "datasets",
     "engine",
+    "export",
     "load",
     "plot",
     "save",
     "shallow",
+    "to_onnx",
+    "to_torch",
 ]

@@ -171,7 +171,9 @@ def verdict(rows: Sequence[SweepRow]) -> Verdict:
     Verdict
     """
     best = max(rows, key=lambda r: r.heldout_mean)
-    within, below, overfit = [], [], []
+    within: list[int] = []
+    below: list[int] = []
+    overfit: list[int] = []
     for r in rows:
         difference, noise = heldout_difference(best, r)
         (within if difference <= noise else below).append(r.n_h)

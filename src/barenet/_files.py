@@ -133,7 +133,7 @@ def check_not_input(outputs: Iterable[str | os.PathLike[str]],
                                  "another name")
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> Path:
     """Write a file through a temporary file in the same folder, then rename it.
 
     A target that is a link gets the file it points to replaced; one that

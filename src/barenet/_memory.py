@@ -13,15 +13,17 @@ proportional to points x units.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
 try:
-    import resource
+    resource: ModuleType | None = importlib.import_module("resource")
 except ImportError:  # (Windows)
     resource = None
 
@@ -181,7 +183,8 @@ def n_parameters(layer_sizes: Sequence[int]) -> int:
 
 
 def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solver: str,
-               itemsize: int, *, in_place: bool = True) -> dict[str, int]:
+               itemsize: int, *, in_place: bool = True,
+               input_per_row: float | None = None) -> dict[str, int]:
     """Bytes a fit needs at its peak, by part: an estimate that errs high.
 
     With ``P`` parameters, ``U`` units after the input layer, ``n_in``
@@ -195,7 +198,8 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
     * L-BFGS: ``(2 m + 20) P`` float64 numbers: scipy's history of ``m = 10``
       vector pairs, and :data:`LBFGS_EXTRA_COPIES`;
     * activations: ``(B + r) (c U + 2 n_in) s``, ``c`` from
-      :data:`ACTIVATION_COPIES` (L-BFGS: the full batch);
+      :data:`ACTIVATION_COPIES` (L-BFGS: the full batch); ``2 n_in`` is the
+      batch and its copy as columns (``input_per_row`` for sparse data);
     * data: an index of the samples, 8 bytes each.
 
     Measured peaks (``tracemalloc``) of the estimators' fits are 0.65 to 0.95
@@ -214,6 +218,9 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
     in_place : bool, default True
         Whether the passes overwrite each unit's arrays in place (every
         built-in activation does; one whose slope needs ``Z`` does not).
+    input_per_row : float, optional
+        Numbers a row of the input takes in a pass, if not ``2 n_in``: sparse
+        data takes its batch's non-zeros with their indices.
 
     Returns
     -------
@@ -230,12 +237,13 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
     lbfgs = solver == "lbfgs"
     batch = n_samples if lbfgs else max(1, min(batch_size, n_samples))
     rows = batch + n_samples % batch
-    per_row = ACTIVATION_COPIES[in_place] * sum(layer_sizes[1:]) + 2 * layer_sizes[0]
+    inputs = 2 * layer_sizes[0] if input_per_row is None else input_per_row
+    per_row = ACTIVATION_COPIES[in_place] * sum(layer_sizes[1:]) + inputs
     parts = {
         "parameters": PARAMETER_COPIES * n_params * itemsize,
         "optimiser state": {"sgd": 1, "adam": 3}.get(solver, 0) * n_params * itemsize,
         "L-BFGS": (2 * LBFGS_HISTORY + LBFGS_EXTRA_COPIES) * n_params * 8 if lbfgs else 0,
-        "activations": rows * per_row * itemsize,
+        "activations": int(rows * per_row * itemsize),
         "data": 8 * n_samples,
     }
     return {name: n for name, n in parts.items() if n}

@@ -50,10 +50,11 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                          f"holds at most {MAX_LAYERS}")
     names = []
     for activation in model._hidden:
-        if ACTIVATIONS.get(activation.name) is not activation:
-            raise ValueError(f"a custom activation ({activation.name!r}) cannot be saved: "
+        name = activation.name
+        if ACTIVATIONS.get(name) is not activation:
+            raise ValueError(f"a custom activation ({name!r}) cannot be saved: "
                              "model files hold no code; use a built-in activation")
-        names.append(activation.name)
+        names.append(name)
     metadata: dict[str, Any] = {
         "kind": kind, "params": _params(model), "activations": names,
         "output": model._output_name,

@@ -20,8 +20,10 @@ from ._npy import MAX_TEXT_CHARS, Kinds
 from ._npz import MAX_LAYERS, MAX_SERIES
 from .engine.activations import ACTIVATIONS
 from .estimators import NeuralNetClassifier, NeuralNetRegressor
+from .estimators.base import _BaseNeuralNet
 
-KINDS = {"NeuralNetClassifier": NeuralNetClassifier, "NeuralNetRegressor": NeuralNetRegressor}
+KINDS: dict[str, type[_BaseNeuralNet]] = {
+    "NeuralNetClassifier": NeuralNetClassifier, "NeuralNetRegressor": NeuralNetRegressor}
 SERIES = re.compile(r"[A-Za-z0-9_]{1,55}")  # member history__<name> fits the 64 of a name
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 _LABELS = Kinds("biufU", "class labels are numbers or texts")
@@ -134,7 +136,7 @@ def estimator_specs(meta: dict[str, Any]) -> dict[str, tuple[np.dtype | Kinds, t
     return specs
 
 
-def shallow_specs(shapes: dict[str, tuple]) -> dict[str, tuple[np.dtype, tuple]] | None:
+def shallow_specs(shapes: dict[str, tuple]) -> dict[str, tuple[np.dtype | Kinds, tuple]] | None:
     """The article's W1, b1, W2, b2, whose sizes W1's and W2's shapes fix.
 
     None unless W1 and W2 are non-empty matrices.

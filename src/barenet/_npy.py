@@ -26,7 +26,20 @@ import numpy as np
 
 
 class ModelFileError(ValueError):
-    """A model file that cannot be read or should not be trusted."""
+    """A model file that cannot be read or should not be trusted.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from barenet import load
+    >>> from barenet.io import ModelFileError
+    >>> _ = Path("table.csv").write_text("x,y\\n1,2\\n")
+    >>> try:
+    ...     load("table.csv")
+    ... except ModelFileError as error:  # a ValueError too
+    ...     print(error)
+    table.csv is not a readable barenet model file: it looks like a CSV table; ...
+    """
 
 
 ModelFileError.__module__ = "barenet.io"  # where users meet it
@@ -148,7 +161,7 @@ def read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, npy: Npy,
     """
     where = f"{path}: member {info.filename!r}"
     buffer = np.empty(npy.nbytes, np.uint8)
-    view, done = memoryview(buffer), 0
+    view, done = buffer.data, 0
     with _member(archive, info, path) as stream:
         _read_exact(stream, npy.offset, where)  # the header, checked already
         while done < npy.nbytes:  # in chunks, so that the peak is the array itself
@@ -160,7 +173,7 @@ def read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, npy: Npy,
         if stream.read(1):
             raise ModelFileError(f"{where} is longer than its header says; the file is "
                                  "corrupted")
-    array = buffer.view(npy.dtype)
+    array: np.ndarray = buffer.view(npy.dtype)
     if not npy.dtype.isnative:
         array = array.byteswap(inplace=True).view(npy.dtype.newbyteorder("="))
     array = array.reshape(npy.shape, order="F" if npy.fortran else "C")

@@ -136,7 +136,7 @@ class _CappedReads:
                     f"{self._path}: its zip directory takes {n} bytes, more than the "
                     f"{self.cap} of a model with {MAX_LAYERS} layers; the file was altered "
                     "or is not a barenet model")
-        return self._fh.read(n)
+        return self._fh.read(-1 if n is None else n)
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         return self._fh.seek(offset, whence)

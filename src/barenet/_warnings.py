@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import FrameType
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 
@@ -15,7 +16,8 @@ def caller_stacklevel() -> int:
     reached through ``fit``, ``partial_fit`` or a ``Pipeline`` is raised at
     different depths.  Call it directly in the ``warnings.warn`` call.
     """
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     return level

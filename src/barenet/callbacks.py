@@ -35,10 +35,11 @@ class Snapshots:
     >>> from barenet import NeuralNetClassifier, datasets
     >>> from barenet.callbacks import Snapshots
     >>> X, y = datasets.noisy_moons()
-    >>> snap = Snapshots(every=10)
-    >>> clf = NeuralNetClassifier((8,), max_iter=30, callbacks=[snap], random_state=0)
-    >>> [s[0] for s in clf.fit(X, y) and snap.snapshots]
-    [0, 10, 20, 29]
+    >>> snap = Snapshots(every=50)
+    >>> clf = NeuralNetClassifier((8,), learning_rate_init=0.01, max_iter=300,
+    ...                           callbacks=[snap], random_state=0).fit(X, y)
+    >>> [epoch for epoch, coefs, intercepts, loss in snap.snapshots]
+    [0, 50, 100, 150, 172]
     """
 
     def __init__(self, every: int = 1) -> None:

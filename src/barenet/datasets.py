@@ -17,14 +17,23 @@ The command line finds the datasets by name through :func:`names` and
 from __future__ import annotations
 
 import inspect
-import math
-import textwrap
 from collections.abc import Callable
-from numbers import Integral, Real
-from typing import TypeVar
+from numbers import Integral
 
 import numpy as np
 from sklearn.datasets import make_blobs, make_circles, make_gaussian_quantiles, make_moons
+
+from ._datasets_recipes import (
+    as_output,
+    balanced_labels,
+    check_n_samples,
+    check_real,
+    class_sizes,
+    documented,
+    from_sklearn,
+    labels_first,
+    seeded_rng,
+)
 
 __all__ = [
     "blobs",
@@ -40,143 +49,10 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- checks
-
-
-def _check_n_samples(n_samples: object) -> int:
-    """Return ``n_samples`` as an int, or raise if it cannot hold both classes."""
-    if isinstance(n_samples, bool) or not isinstance(n_samples, Integral):
-        raise TypeError(
-            f"n_samples must be an integer, got {type(n_samples).__name__} {n_samples!r}; "
-            "pass a whole number such as n_samples=200"
-        )
-    if n_samples < 2:
-        raise ValueError(
-            f"n_samples must be at least 2 so that both classes get a point, got {n_samples}; "
-            "pass a larger n_samples"
-        )
-    return int(n_samples)
-
-
-def _check_real(value: object, name: str, *, positive: bool = False,
-                below: float | None = None) -> float:
-    """Return ``value`` as a float, or raise if it is not a finite number in range."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    rule = "> 0" if positive else ">= 0"
-    if below is not None:
-        rule += f" and < {below:g}"
-    ok = math.isfinite(value) and (value > 0 if positive else value >= 0)
-    if not ok or (below is not None and value >= below):
-        raise ValueError(
-            f"{name} must be a finite number {rule}, got {value!r}; pass a value {rule}"
-        )
-    return value
-
-
-def _rng(random_state: object) -> np.random.RandomState:
-    """Return a fresh ``RandomState`` seeded with the integer ``random_state``."""
-    if isinstance(random_state, bool) or not isinstance(random_state, Integral):
-        raise TypeError(
-            f"random_state must be an integer seed, got {type(random_state).__name__} "
-            f"{random_state!r}; pass e.g. random_state=0 (the datasets are always seeded)"
-        )
-    if not 0 <= random_state < 2**32:
-        raise ValueError(f"random_state must be in [0, 2**32 - 1], got {random_state}")
-    return np.random.RandomState(int(random_state))
-
-
-# --------------------------------------------------------------------------- recipes
-
-
-def _split(n_samples: int) -> tuple[int, int]:
-    """Class sizes for ``n_samples``: class 0 gets the extra point when it is odd."""
-    return n_samples - n_samples // 2, n_samples // 2
-
-
-def _balanced_labels(rng: np.random.RandomState, n_samples: int) -> np.ndarray:
-    """Labels 0 and 1 as :func:`_split` shares them out, in random order."""
-    return rng.permutation(np.repeat([0, 1], _split(n_samples)))
-
-
-def _out(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.int64)
-
-
-def _from_sklearn(make: Callable[..., tuple[np.ndarray, np.ndarray]], random_state: object,
-                  **kw: object) -> tuple[np.ndarray, np.ndarray]:
-    """``make(random_state=random_state, **kw)``, one of ``sklearn.datasets``' generators."""
-    _rng(random_state)  # validate the seed the same way as the other generators
-    X, y = make(random_state=random_state, **kw)
-    return _out(X, y)
-
-
-def _labels_first(
-    n_samples: object, noise: object, random_state: object,
-    place: Callable[[np.random.RandomState, np.ndarray], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Balanced labels in random order, the points ``place(rng, y)`` puts them at, then jitter.
-
-    The recipe of :func:`xor` and :func:`spirals`: the labels are drawn first,
-    the points from them, and Gaussian jitter of standard deviation ``noise``
-    last, so that points may cross into the other class's region.
-    """
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_real(noise, "noise")
-    rng = _rng(random_state)
-    y = _balanced_labels(rng, n_samples)
-    X = place(rng, y)
-    return _out(X + rng.normal(0.0, 1.0, size=X.shape) * noise, y)
-
-
-# --------------------------------------------------------------------------- docstrings
-
-# What the generators' parameters mean, unless a generator says otherwise.
-_MEANING = {
-    "n_samples": "Number of points, at least 2.",
-    "noise": "Standard deviation of the jitter added to each coordinate.",
-    "random_state": "Seed.",
-    "cov": "Variance of each coordinate; must be positive.",
-    "factor": "Radius of the inner circle relative to the outer one (unit radius), in [0, 1).",
-    "centers": "Number of blobs, at least 2.",
-}
-_RESULTS = {"X": "ndarray of shape (n_samples, 2), float64",
-            "y": "ndarray of shape (n_samples,), int64"}
-_Generator = TypeVar("_Generator", bound=Callable[..., tuple[np.ndarray, np.ndarray]])
-
-
-def _documented(**meaning: str) -> Callable[[_Generator], _Generator]:
-    """Complete a generator's docstring with its Parameters and Returns sections.
-
-    Each parameter is listed with the type and default of the signature and
-    what it means: ``meaning[name]``, or else the shared :data:`_MEANING`.
-    ``meaning["X"]`` and ``meaning["y"]`` describe the results further.
-    """
-    said = {**_MEANING, **meaning}
-
-    def document(func: _Generator) -> _Generator:
-        lines = ["", "Parameters", "----------"]
-        for name, parameter in inspect.signature(func).parameters.items():
-            lines += [f"{name} : {parameter.annotation}, default {parameter.default!r}",
-                      _indented(said[name])]
-        lines += ["", "Returns", "-------"]
-        for name, kind in _RESULTS.items():
-            lines += [f"{name} : {kind}", *([_indented(said[name])] if name in said else [])]
-        func.__doc__ = inspect.cleandoc(func.__doc__ or "") + "\n" + "\n".join(lines) + "\n"
-        return func
-
-    return document
-
-
-def _indented(text: str) -> str:
-    return textwrap.fill(text, 76, initial_indent="    ", subsequent_indent="    ")
-
-
 # --------------------------------------------------------------------------- generators
 
 
-@_documented(n_samples="Number of points, at least 2. When odd, class 1 gets the extra point.",
+@documented(n_samples="Number of points, at least 2. When odd, class 1 gets the extra point.",
              y="0 for the inner half, 1 for the outer ring.")
 def gaussian_quantiles(
     n_samples: int = 200, cov: float = 0.7, random_state: int = 0
@@ -187,14 +63,25 @@ def gaussian_quantiles(
     half closest to the origin is class 0 and the outer half class 1 (this is
     ``sklearn.datasets.make_gaussian_quantiles`` with two classes). No straight
     line separates the classes, a circle does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.gaussian_quantiles(n_samples=20)
+    >>> X.shape, X.dtype.name, y.dtype.name, np.bincount(y).tolist()
+    ((20, 2), 'float64', 'int64', [10, 10])
+    >>> radius = np.linalg.norm(X, axis=1)
+    >>> bool(radius[y == 0].max() < radius[y == 1].min())  # a circle separates them
+    True
     """
-    n_samples = _check_n_samples(n_samples)
-    cov = _check_real(cov, "cov", positive=True)
-    return _from_sklearn(make_gaussian_quantiles, random_state, mean=None, cov=cov,
+    n_samples = check_n_samples(n_samples)
+    cov = check_real(cov, "cov", positive=True)
+    return from_sklearn(make_gaussian_quantiles, random_state, mean=None, cov=cov,
                          n_samples=n_samples, n_features=2, n_classes=2, shuffle=True)
 
 
-@_documented(n_samples="Number of points, at least 2. When odd, class 0 gets the extra point.",
+@documented(n_samples="Number of points, at least 2. When odd, class 0 gets the extra point.",
              noise="Standard deviation of the jitter on both the angle and the radius.")
 def load_planar_dataset(
     n_samples: int = 400, noise: float = 0.2, random_state: int = 1
@@ -207,46 +94,79 @@ def load_planar_dataset(
     With the default arguments the points are bit-identical to the classic course
     version (seed 1, 200 points per class), transposed to one row per sample;
     rows are not shuffled (class 0 first).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.load_planar_dataset()
+    >>> X.shape, np.bincount(y).tolist(), y[:3].tolist(), y[-3:].tolist()
+    ((400, 2), [200, 200], [0, 0, 0], [1, 1, 1])
+    >>> Xc, Yc = X.T, y.reshape(1, -1)  # the course's layout, for barenet.shallow
+    >>> Xc.shape, Yc.shape
+    ((2, 400), (1, 400))
     """
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_real(noise, "noise")
-    rng = _rng(random_state)
+    n_samples = check_n_samples(n_samples)
+    noise = check_real(noise, "noise")
+    rng = seeded_rng(random_state)
     X = np.zeros((n_samples, 2))
     y = np.zeros(n_samples, dtype=np.int64)
     start = 0
-    for j, n in enumerate(_split(n_samples)):
+    for j, n in enumerate(class_sizes(n_samples)):
         t = np.linspace(j * 3.12, (j + 1) * 3.12, n) + rng.randn(n) * noise
         r = 4 * np.sin(4 * t) + rng.randn(n) * noise
         X[start:start + n] = np.column_stack([r * np.sin(t), r * np.cos(t)])
         y[start:start + n] = j
         start += n
-    return _out(X, y)
+    return as_output(X, y)
 
 
-@_documented(n_samples="Number of points, at least 2, split evenly (the inner circle gets the "
+@documented(n_samples="Number of points, at least 2, split evenly (the inner circle gets the "
                        "extra one).", y="0 for the outer circle, 1 for the inner one.")
 def noisy_circles(
     n_samples: int = 200, noise: float = 0.3, factor: float = 0.5, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two concentric circles with Gaussian jitter (``sklearn.datasets.make_circles``)."""
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_real(noise, "noise")
-    factor = _check_real(factor, "factor", below=1.0)
-    return _from_sklearn(make_circles, random_state, n_samples=n_samples, noise=noise,
+    """Two concentric circles with Gaussian jitter (``sklearn.datasets.make_circles``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.noisy_circles(n_samples=20, noise=0.0)
+    >>> radius = np.linalg.norm(X, axis=1).round(6)
+    >>> sorted(set(radius[y == 0].tolist())), sorted(set(radius[y == 1].tolist()))
+    ([1.0], [0.5])
+    """
+    n_samples = check_n_samples(n_samples)
+    noise = check_real(noise, "noise")
+    factor = check_real(factor, "factor", below=1.0)
+    return from_sklearn(make_circles, random_state, n_samples=n_samples, noise=noise,
                          factor=factor)
 
 
-@_documented(n_samples="Number of points, at least 2, split evenly.")
+@documented(n_samples="Number of points, at least 2, split evenly.")
 def noisy_moons(
     n_samples: int = 200, noise: float = 0.2, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaved half-moons with Gaussian jitter (``sklearn.datasets.make_moons``)."""
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_real(noise, "noise")
-    return _from_sklearn(make_moons, random_state, n_samples=n_samples, noise=noise)
+    """Two interleaved half-moons with Gaussian jitter (``sklearn.datasets.make_moons``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.noisy_moons(n_samples=20)
+    >>> X.shape, np.bincount(y).tolist()
+    ((20, 2), [10, 10])
+    >>> X2, y2 = datasets.noisy_moons(n_samples=20)  # same seed, same points
+    >>> bool(np.array_equal(X, X2) and np.array_equal(y, y2))
+    True
+    """
+    n_samples = check_n_samples(n_samples)
+    noise = check_real(noise, "noise")
+    return from_sklearn(make_moons, random_state, n_samples=n_samples, noise=noise)
 
 
-@_documented(n_samples="Number of points, at least 2, shared out evenly among the blobs.",
+@documented(n_samples="Number of points, at least 2, shared out evenly among the blobs.",
              random_state="Seed (5 is the classic course's choice).")
 def blobs(
     n_samples: int = 200, centers: int = 6, random_state: int = 5
@@ -256,32 +176,48 @@ def blobs(
     ``sklearn.datasets.make_blobs`` draws ``centers`` clusters (unit standard
     deviation); cluster ``k`` gets label ``k % 2``, so each class is a union of
     several blobs. With an odd number of centres class 0 has one blob more.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.blobs(n_samples=60)  # 6 blobs of 10 points, 3 per class
+    >>> X.shape, np.bincount(y).tolist()
+    ((60, 2), [30, 30])
     """
-    n_samples = _check_n_samples(n_samples)
+    n_samples = check_n_samples(n_samples)
     if isinstance(centers, bool) or not isinstance(centers, Integral):
         raise TypeError(f"centers must be an integer, got {type(centers).__name__} {centers!r}")
     if centers < 2:
         raise ValueError(f"centers must be at least 2 to give two classes, got {centers}")
-    X, y = _from_sklearn(make_blobs, random_state, n_samples=n_samples, n_features=2,
+    X, y = from_sklearn(make_blobs, random_state, n_samples=n_samples, n_features=2,
                          centers=int(centers))
     return X, y % 2
 
 
-@_documented(X="Points in ``[0, 1)^2``.")
+@documented(X="Points in ``[0, 1)^2``.")
 def no_structure(n_samples: int = 200, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Uniform points in the unit square with labels unrelated to them.
 
     The labels are a random shuffle of an even split (class 0 gets the extra point
     when ``n_samples`` is odd), drawn independently of the points: there is
     nothing to learn, and a model should do no better than chance on new data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.no_structure(n_samples=21)
+    >>> np.bincount(y).tolist(), bool(((X >= 0) & (X < 1)).all())
+    ([11, 10], True)
     """
-    n_samples = _check_n_samples(n_samples)
-    rng = _rng(random_state)
+    n_samples = check_n_samples(n_samples)
+    rng = seeded_rng(random_state)
     X = rng.uniform(0.0, 1.0, size=(n_samples, 2))
-    return _out(X, _balanced_labels(rng, n_samples))
+    return as_output(X, balanced_labels(rng, n_samples))
 
 
-@_documented()
+@documented()
 def xor(
     n_samples: int = 200, noise: float = 0.1, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -293,6 +229,16 @@ def xor(
     ``noise=0`` the label is exactly the sign of ``x1 * x2``. The noise is
     Gaussian jitter added to the points *after* labelling, so points near the axes
     may cross into a quadrant of the other class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.xor(n_samples=20, noise=0.0)
+    >>> np.bincount(y).tolist()
+    [10, 10]
+    >>> bool(np.array_equal(y, (X[:, 0] * X[:, 1] > 0).astype(int)))  # the sign of x1 * x2
+    True
     """
 
     def quadrants(rng: np.random.RandomState, y: np.ndarray) -> np.ndarray:
@@ -302,10 +248,10 @@ def xor(
         sign2 = np.where(y == 1, sign1, -sign1)  # same sign <=> product > 0 <=> class 1
         return magnitude * np.column_stack([sign1, sign2])
 
-    return _labels_first(n_samples, noise, random_state, quadrants)
+    return labels_first(n_samples, noise, random_state, quadrants)
 
 
-@_documented()
+@documented()
 def spirals(
     n_samples: int = 200, noise: float = 0.1, random_state: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -317,6 +263,15 @@ def spirals(
     that the points are spread evenly along the arms. Each class gets
     half of the points (class 0 the extra one when odd); Gaussian jitter of
     standard deviation ``noise`` is then added to each coordinate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.spirals(n_samples=20, noise=0.0)
+    >>> radius = np.linalg.norm(X, axis=1)
+    >>> np.bincount(y).tolist(), bool(((radius >= 0.5) & (radius <= 3.5)).all())
+    ([10, 10], True)
     """
 
     def arms(rng: np.random.RandomState, y: np.ndarray) -> np.ndarray:
@@ -325,7 +280,7 @@ def spirals(
         angle = np.pi * r + np.pi * y
         return r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
 
-    return _labels_first(n_samples, noise, random_state, arms)
+    return labels_first(n_samples, noise, random_state, arms)
 
 
 # --------------------------------------------------------------------------- registry
@@ -352,6 +307,14 @@ def names() -> list[str]:
     list of str
         In a fixed order: the article's dataset, the course's flower and its
         extra datasets, then ``xor`` and ``spirals``.
+
+    Examples
+    --------
+    >>> from barenet import datasets
+    >>> datasets.names()[:4]
+    ['gaussian_quantiles', 'flower', 'noisy_circles', 'noisy_moons']
+    >>> "spirals" in datasets.names()
+    True
     """
     return list(_REGISTRY)
 
@@ -377,6 +340,18 @@ def load(name: str, **kw: object) -> tuple[np.ndarray, np.ndarray]:
     ------
     ValueError
         If ``name`` is unknown or a keyword is not one the generator takes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import datasets
+    >>> X, y = datasets.load("flower", n_samples=40)
+    >>> X.shape, np.bincount(y).tolist()
+    ((40, 2), [20, 20])
+    >>> datasets.load("moons")
+    Traceback (most recent call last):
+        ...
+    ValueError: unknown dataset 'moons'; available datasets: gaussian_quantiles, flower, ...
     """
     if not isinstance(name, str):
         raise TypeError(f"dataset name must be a string, got {type(name).__name__} {name!r}")

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from . import datasets, shallow
 from ._demo_report import DemoResult, SweepRow, sections, spread, sweep_table, verdict_text
 from ._demo_stability import StabilityRun, stability_runs
 from ._memory import check_memory
+from ._progress import progress_bar
 from .report import write_reports
 from .shallow import ARTICLE_SIZES
 
@@ -237,7 +237,7 @@ def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iteratio
     tasks = [(n_h, s, k) for n_h in sorted(set(sizes), reverse=True) for s in seeds
              for k in range(len(trains))]
     fits, seconds = {}, dict.fromkeys(sizes, 0.0)
-    with tqdm(total=len(tasks), desc="sweep", unit="fit", disable=None, leave=False) as bar:
+    with progress_bar(total=len(tasks), desc="sweep", unit="fit", disable=None, leave=False) as bar:
         results = Parallel(n_jobs=-1, return_as="generator")(delayed(_timed_fit)(
             X[trains[k]].T, y[trains[k]].reshape(1, -1), n_h, iterations, learning_rate, s)
             for n_h, s, k in tasks)
@@ -250,7 +250,7 @@ def _sweep(X: np.ndarray, y: np.ndarray, sizes: Sequence[int], cv: int, iteratio
         train = [accuracy(y, _predictor(fits[n_h, s, 0])(X)) for s in seeds]
         heldout = [[accuracy(y[test], _predictor(fits[n_h, s, k + 1])(X[test]))
                     for k, (_, test) in enumerate(folds)] for s in seeds]
-        row = SweepRow(n_h, train, heldout, seconds[n_h])
+        row = SweepRow(n_h, np.array(train), np.array(heldout), seconds[n_h])
         rows.append(row)
         entries.append(plot.SweepEntry(n_h, _predictor(fits[n_h, seeds[0], 0]),
                                        row.train_accuracy, row.heldout_mean))

@@ -74,6 +74,17 @@ def relative_error(analytic: Array, numeric: Array) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.gradcheck import relative_error
+    >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    0.0
+    >>> relative_error(np.ones(2), -np.ones(2))  # opposite directions: the largest error
+    1.0
+    >>> round(relative_error(np.array([1.0]), np.array([1.001])), 6)
+    0.0005
     """
     scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
     return float(np.linalg.norm(analytic - numeric) / max(scale, np.finfo(np.float64).tiny))
@@ -94,6 +105,20 @@ class GradientReport:
         The loss at the checked parameters (penalty included).
     epsilon : float
         The finite-difference step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import NeuralNetRegressor, check_gradients
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.randn(10, 2), rng.randn(10)
+    >>> reg = NeuralNetRegressor(hidden_layer_sizes=(3,), max_iter=2, n_iter_no_change=None,
+    ...                          random_state=0).fit(X, y)
+    >>> report = check_gradients(reg, X, y)
+    >>> sorted(report.errors) == sorted(report.analytic)
+    True
+    >>> report.analytic["coefs_[0]"].shape, report.passed(), report.max_error < 1e-6
+    ((2, 3), True, True)
     """
 
     errors: dict[str, float]

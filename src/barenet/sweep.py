@@ -12,6 +12,7 @@ backend (the same results, seed for seed).
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,17 @@ from .shallow import ARTICLE_SIZES
 
 @dataclass
 class SweepRow:
-    """Cross-validated scores of one setting, over all folds and seeds (accuracy in %)."""
+    """Cross-validated scores of one setting, over all folds and seeds (accuracy in %).
+
+    Examples
+    --------
+    >>> from barenet.sweep import SweepRow
+    >>> row = SweepRow(hidden=4, learning_rate=1.2, alpha=0.0, activation="tanh",
+    ...                train_mean=91.0, train_std=1.0, val_mean=89.5, val_std=2.0,
+    ...                fit_seconds=0.05)
+    >>> row.train_mean - row.val_mean  # the generalisation gap, in points of accuracy
+    1.5
+    """
 
     hidden: int
     learning_rate: float
@@ -42,7 +53,19 @@ class SweepRow:
 
 @dataclass
 class SweepResult:
-    """What a sweep found."""
+    """What a sweep found.
+
+    Examples
+    --------
+    >>> from barenet.sweep import SweepResult, SweepRow
+    >>> rows = [SweepRow(hidden=h, learning_rate=1.2, alpha=0.0, activation="tanh",
+    ...                  train_mean=t, train_std=1.0, val_mean=v, val_std=2.0, fit_seconds=0.05)
+    ...         for h, t, v in [(1, 70.0, 68.0), (4, 91.0, 89.5), (20, 99.0, 86.0)]]
+    >>> result = SweepResult(rows, cv=5, seeds=[0], n_fits=15, seconds=1.0,
+    ...                      backend="local processes")
+    >>> result.best.hidden
+    4
+    """
 
     rows: list[SweepRow]
     cv: int
@@ -59,7 +82,16 @@ class SweepResult:
 
 
 def article_estimator(iterations: int = 5000) -> NeuralNetClassifier:
-    """The article's network as an estimator: tanh, full-batch gradient descent."""
+    """The article's network as an estimator: tanh, full-batch gradient descent.
+
+    Examples
+    --------
+    >>> from barenet.sweep import article_estimator
+    >>> clf = article_estimator(iterations=100)
+    >>> params = clf.get_params()
+    >>> params["hidden_layer_sizes"], params["solver"], params["max_iter"]
+    ((4,), 'sgd', 100)
+    """
     return NeuralNetClassifier(
         hidden_layer_sizes=(4,), activation="tanh", solver="sgd", learning_rate_init=1.2,
         momentum=0.0, batch_size=None, alpha=0.0, init="small_random", max_iter=iterations,
@@ -74,11 +106,12 @@ def _progress(total: int, enabled: bool | None) -> Iterator[None]:
     a batch of fits completes, whatever the backend; the bar follows it.
     """
     import joblib
-    from tqdm.auto import tqdm
+
+    from ._progress import progress_bar
 
     # tqdm's disable=None shows the bar only on a terminal.
-    bar = tqdm(total=total, desc="sweep", unit="fit",
-               disable=None if enabled is None else not enabled)
+    bar = progress_bar(total=total, desc="sweep", unit="fit",
+                       disable=None if enabled is None else not enabled)
     original = joblib.Parallel.print_progress
 
     def print_progress(parallel: joblib.Parallel) -> None:
@@ -186,6 +219,18 @@ def run_sweep(
     Returns
     -------
     SweepResult
+
+    Examples
+    --------
+    >>> from barenet import datasets
+    >>> from barenet.sweep import run_sweep
+    >>> X, y = datasets.load_planar_dataset(n_samples=100)
+    >>> result = run_sweep(X, y, sizes=(1, 4), cv=2, iterations=200, n_jobs=1,
+    ...                    progress=False, echo=lambda line: None)
+    >>> [row.hidden for row in result.rows], result.n_fits
+    ([1, 4], 4)
+    >>> all(0 <= row.val_mean <= 100 for row in result.rows)
+    True
     """
     from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, StratifiedKFold
@@ -200,7 +245,7 @@ def run_sweep(
         raise ValueError("give either a scheduler address or a number of Dask workers, not both")
     base = clone(estimator) if estimator is not None else article_estimator(iterations)
     base.set_params(max_iter=iterations)
-    grid = {
+    grid: dict[str, list] = {
         "hidden_layer_sizes": [(int(s),) for s in sizes],
         "learning_rate_init": [float(a) for a in learning_rates],
         "alpha": [float(a) for a in alphas],
@@ -211,9 +256,9 @@ def run_sweep(
     common = dict(cv=folds, return_train_score=True, refit=False, error_score="raise")
     if search == "grid":
         searcher = GridSearchCV(base, grid, n_jobs=n_jobs, **common)
-        n_candidates = int(np.prod([len(v) for v in grid.values()]))
+        n_candidates = math.prod(len(v) for v in grid.values())
     else:
-        n_candidates = min(n_iter, int(np.prod([len(v) for v in grid.values()])))
+        n_candidates = min(n_iter, math.prod(len(v) for v in grid.values()))
         searcher = RandomizedSearchCV(base, grid, n_iter=n_candidates, n_jobs=n_jobs,
                                       random_state=random_state, **common)
     start = time.perf_counter()
@@ -247,7 +292,22 @@ def _rows(results: dict[str, Any], cv: int) -> list[SweepRow]:
 
 
 def format_table(result: SweepResult) -> str:
-    """The sweep as an aligned text table, best validation accuracy marked."""
+    """The sweep as an aligned text table, best validation accuracy marked.
+
+    Examples
+    --------
+    >>> from barenet.sweep import SweepResult, SweepRow
+    >>> rows = [SweepRow(hidden=h, learning_rate=1.2, alpha=0.0, activation="tanh",
+    ...                  train_mean=t, train_std=1.0, val_mean=v, val_std=2.0, fit_seconds=0.05)
+    ...         for h, t, v in [(1, 70.0, 68.0), (4, 91.0, 89.5), (20, 99.0, 86.0)]]
+    >>> result = SweepResult(rows, cv=5, seeds=[0], n_fits=15, seconds=1.0,
+    ...                      backend="local processes")
+    >>> print(format_table(result))
+    hidden      lr    alpha  activation       train acc  validation acc     fit
+         1     1.2        0        tanh     70.0% ± 1.0     68.0% ± 2.0   0.05s
+         4     1.2        0        tanh     91.0% ± 1.0     89.5% ± 2.0   0.05s  <- best
+        20     1.2        0        tanh     99.0% ± 1.0     86.0% ± 2.0   0.05s
+    """
     best = result.best
     lines = [f"{'hidden':>6}  {'lr':>6}  {'alpha':>7}  {'activation':>10}  "
              f"{'train acc':>14}  {'validation acc':>14}  {'fit':>6}"]
@@ -264,7 +324,22 @@ OUTPUT_FILES = ("results.csv", "sweep.png")
 
 
 def write_results(result: SweepResult, out: str | Path) -> dict[str, Path]:
-    """Write ``results.csv`` (every setting) and ``sweep.png`` to a folder."""
+    """Write ``results.csv`` (every setting) and ``sweep.png`` to a folder.
+
+    Examples
+    --------
+    >>> from barenet.sweep import SweepResult, SweepRow
+    >>> rows = [SweepRow(hidden=h, learning_rate=1.2, alpha=0.0, activation="tanh",
+    ...                  train_mean=t, train_std=1.0, val_mean=v, val_std=2.0, fit_seconds=0.05)
+    ...         for h, t, v in [(1, 70.0, 68.0), (4, 91.0, 89.5), (20, 99.0, 86.0)]]
+    >>> result = SweepResult(rows, cv=5, seeds=[0], n_fits=15, seconds=1.0,
+    ...                      backend="local processes")
+    >>> files = write_results(result, "sweep")
+    >>> sorted(path.name for path in files.values())
+    ['results.csv', 'sweep.png']
+    >>> files["csv"].read_text().splitlines()[0].split(",")[:3]
+    ['hidden', 'learning_rate', 'alpha']
+    """
     from . import plot
     from .tabular import write_csv
 

@@ -1,13 +1,20 @@
-"""CSV files in and out, for the command line and the playground (no pandas needed).
+"""CSV files in and out, for the command line and the playground.
 
 A data file has a header row; feature columns hold numbers; the target column
-may hold any labels.  :func:`parse_csv` is the one reader: :func:`read_csv`
-(the command line) and the playground's uploads both go through it, so a file
-one accepts the other accepts too.  Every problem is reported as a
-``ValueError`` that names the file, the line and the column, and says what to
-do: text where a number belongs, an empty, NaN or infinite value, a value too
-large to train on (:data:`MAX_ABS_FEATURE`), a field longer than
-:data:`MAX_FIELD_CHARS`, or a missing label.
+may hold any labels.  :func:`read_csv` (a file, gzip-compressed or not) and
+:func:`parse_csv` (text: the playground's uploads) are one reader, so a file
+one accepts the other accepts too.
+
+The reader is fast where it can be: a clean file is parsed in C by
+``pandas.read_csv`` when pandas is installed, else by ``numpy.loadtxt``.  When
+that parser fails or its result holds a bad value, the reference parser (Python's
+csv module, every cell checked) reads the file again and refuses the first
+problem as a ``ValueError`` naming the file, the line and the column, and
+saying what to do: text where a number belongs, a missing (empty, NA, NaN) or
+infinite value, a value too large to train on (:data:`MAX_ABS_FEATURE`), a
+field longer than :data:`MAX_FIELD_CHARS`, or a missing label.  Missing
+feature values can be imputed instead (``impute="mean"``, ``"median"`` or
+``"most_frequent"``, as scikit-learn's ``SimpleImputer`` does).
 
 :func:`write_csv` writes atomically and escapes text cells that a spreadsheet
 would run as a formula.
@@ -16,27 +23,41 @@ would run as a formula.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
-import math
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import numpy as np
 
 from ._files import atomic_write
+from ._tabular_parsers import (
+    MAX_ABS_FEATURE,
+    MAX_FIELD_CHARS,
+    MISSING,
+    Layout,
+    OpenBinary,
+    bad_label,
+    csv_reason,
+    good_features,
+    label_array,
+    parse_numpy,
+    parse_pandas,
+    parse_python,
+    text_stream,
+)
 from ._text import shorten
 
-# A feature of larger magnitude cannot be trained on as it is: its products with
-# the weights overflow float32 within a few steps, and no scale of the initial
-# weights suits it.  Scaling the column first is the remedy (the message says so).
-MAX_ABS_FEATURE = 1e15
-# No number or label needs more characters than this; a longer field means the
-# file is not the CSV file it was meant to be (the limit of Python's csv reader,
-# which refuses longer fields).
-MAX_FIELD_CHARS = csv.field_size_limit()
+__all__ = ["DELIMITERS", "IMPUTE_STRATEGIES", "MAX_ABS_FEATURE", "MAX_FIELD_CHARS", "MISSING",
+           "Table", "parse_csv", "read_csv", "write_csv"]
+
+# The delimiters told apart when none is given, the first one when the header says nothing.
+DELIMITERS = (",", ";", "\t")
+IMPUTE_STRATEGIES = ("mean", "median", "most_frequent")
 
 
 @dataclass
@@ -51,29 +72,45 @@ class Table:
         number, otherwise text.
     feature_names : list of str
     target : str or None
+    n_imputed : int
+        Missing feature values filled in (0 unless ``impute`` was given).
     """
 
     X: np.ndarray
     y: np.ndarray | None
     feature_names: list[str]
     target: str | None
+    n_imputed: int = 0
 
 
 def read_csv(
     path: str | os.PathLike[str],
     target: str | None = None,
     features: Sequence[str] | None = None,
+    *,
+    delimiter: str | None = None,
+    impute: str | None = None,
 ) -> Table:
-    """Read a CSV file with a header row.
+    """Read a CSV file with a header row, gzip-compressed or not.
 
     Parameters
     ----------
     path : path-like
+        A CSV file; one compressed with gzip (``data.csv.gz``) is read as it is.
     target : str, optional
         Name of the label column; it must exist when given.
     features : sequence of str, optional
         Feature columns to take, in this order (default: every column except
         the target).
+    delimiter : str, optional
+        The one character between values (default: told from the header row:
+        whichever of comma, semicolon and tab splits it into most columns;
+        comma when none does).
+    impute : {"mean", "median", "most_frequent"}, optional
+        Fill missing feature values (empty cells, ``NA``, ``N/A``, ``NaN``)
+        with their column's mean, median or most frequent value, as
+        scikit-learn's ``SimpleImputer(strategy=impute)``; by default a
+        missing value is refused.  Labels are never imputed.
 
     Returns
     -------
@@ -90,24 +127,27 @@ def read_csv(
     --------
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "points.csv"
-    >>> _ = path.write_text("x1,x2,label\\n0.5,1,yes\\n-2,3e-1,no\\n")
-    >>> table = read_csv(path, target="label")
-    >>> table.X.shape, table.y.tolist(), table.feature_names
-    ((2, 2), ['yes', 'no'], ['x1', 'x2'])
+    >>> _ = path.write_text("x1;x2;label\\n0.5;1;yes\\n-2;;no\\n4;5;yes\\n")
+    >>> table = read_csv(path, target="label", impute="mean")
+    >>> table.X.tolist(), table.y.tolist(), table.feature_names
+    ([[0.5, 1.0], [-2.0, 3.0], [4.0, 5.0]], ['yes', 'no', 'yes'], ['x1', 'x2'])
     """
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path} is a folder; give a CSV file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            compressed = fh.read(2) == b"\x1f\x8b"  # gzip's magic number
     except FileNotFoundError:
         raise ValueError(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text; give a CSV file (a model file or "
-                         "spreadsheet cannot be read as data)") from None
     except OSError as exc:
         raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
-    return parse_csv(text, str(path), target, features)
+
+    def open_binary() -> IO[bytes]:
+        # (a GzipFile is a binary file, which typeshed does not say)
+        return cast(IO[bytes], gzip.open(path, "rb")) if compressed else open(path, "rb")  # noqa: SIM115
+
+    return _read(open_binary, str(path), target, features, delimiter, impute)
 
 
 def parse_csv(
@@ -115,8 +155,11 @@ def parse_csv(
     name: str = "the CSV text",
     target: str | None = None,
     features: Sequence[str] | None = None,
+    *,
+    delimiter: str | None = None,
+    impute: str | None = None,
 ) -> Table:
-    """Read CSV text with a header row; the one reader behind :func:`read_csv`.
+    """Read CSV text with a header row, as :func:`read_csv` reads a file.
 
     Parameters
     ----------
@@ -124,7 +167,7 @@ def parse_csv(
         The file's content.
     name : str, default "the CSV text"
         What messages call the file.
-    target, features
+    target, features, delimiter, impute
         As in :func:`read_csv`.
 
     Returns
@@ -137,11 +180,97 @@ def parse_csv(
     ValueError
         Naming the line and column: no header, no rows, ragged rows, a field
         longer than :data:`MAX_FIELD_CHARS` or holding a NUL character, an
-        unknown column, a feature value that is empty, not a number, NaN,
-        infinite or beyond ``±MAX_ABS_FEATURE``, or a label that is empty,
-        NaN or infinite.
+        unknown column, a feature value that is not a number, missing (unless
+        imputed), infinite or beyond ``±MAX_ABS_FEATURE``, or a label that is
+        empty, NaN or infinite.
+
+    Examples
+    --------
+    >>> parse_csv("a,b,t\\n1,2,x\\n3,4,y\\n", target="t").X.tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
     """
-    header, rows, lines = _records(text, name)
+    data = text.encode("utf-8")
+    return _read(lambda: io.BytesIO(data), name, target, features, delimiter, impute)
+
+
+def read_header(text: str, delimiter: str | None = None) -> list[str]:
+    """The column names of CSV text, as :func:`parse_csv` reads them.
+
+    Parameters
+    ----------
+    text : str
+        The file's content, or its first lines.
+    delimiter : str, optional
+        As in :func:`read_csv`.
+
+    Returns
+    -------
+    list of str
+        The names, stripped; empty when there is no header row.
+
+    Examples
+    --------
+    >>> read_header("x1;x2;label\\n1;2;a\\n")
+    ['x1', 'x2', 'label']
+    """
+    data = text.encode("utf-8")
+    try:
+        header, _, _ = _header(lambda: io.BytesIO(data), "the CSV text", delimiter)
+    except ValueError:
+        return []
+    return [cell.strip() for cell in header]
+
+
+def _read(open_binary: OpenBinary, name: str, target: str | None,
+          features: Sequence[str] | None, delimiter: str | None, impute: str | None) -> Table:
+    """The reader behind :func:`read_csv` and :func:`parse_csv`."""
+    if impute is not None and impute not in IMPUTE_STRATEGIES:
+        raise ValueError(f"impute must be one of {', '.join(IMPUTE_STRATEGIES)}; got "
+                         f"{shorten(impute)}")
+    try:
+        layout = _layout(open_binary, name, target, features, delimiter)
+        X, labels = _fast(open_binary, layout, impute is not None)
+        if X is None:
+            X, labels = parse_python(open_binary, layout, allow_missing=impute is not None)
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not UTF-8 text; give a CSV file (a model file or "
+                         "spreadsheet cannot be read as data)") from None
+    except (OSError, EOFError) as exc:  # a damaged gzip file, a disk failing
+        raise ValueError(f"cannot read {name} ({getattr(exc, 'strerror', None) or exc})") from None
+    n_imputed = 0
+    if impute is not None:
+        X, n_imputed = _impute(X, impute, layout)
+    y = labels if labels is None or labels.dtype != object else label_array(labels)
+    return Table(X, y, list(layout.features), target, n_imputed)
+
+
+def _header(open_binary: OpenBinary, name: str,
+            delimiter: str | None) -> tuple[list[str], str, int]:
+    """The header row's names, the delimiter and the lines up to the header's end."""
+    with text_stream(open_binary) as fh:
+        first = next((line for line in fh if line.strip()), None)
+    if first is None:
+        raise ValueError(f"{name} is empty; expected a header row and data rows")
+    if delimiter is None:
+        widths = [len(next(csv.reader([first], delimiter=d), [])) for d in DELIMITERS]
+        delimiter = DELIMITERS[widths.index(max(widths))]
+    with text_stream(open_binary) as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            row = next(row for row in reader if any(cell.strip() for cell in row))
+        except csv.Error as exc:
+            raise ValueError(f"{name}, line {reader.line_num}: {csv_reason(exc)}; is this "
+                             "the CSV file you meant?") from None
+        return row, delimiter, reader.line_num
+
+
+def _layout(open_binary: OpenBinary, name: str, target: str | None,
+            features: Sequence[str] | None, delimiter: str | None) -> Layout:
+    """The header read and the columns asked for found in it."""
+    if delimiter is not None and len(delimiter) != 1:
+        raise ValueError(f"the delimiter must be one character, got {shorten(delimiter)}")
+    raw, delimiter, header_lines = _header(open_binary, name, delimiter)
+    header = [cell.strip() for cell in raw]
     if len(set(header)) != len(header):
         repeated = [h for h, n in Counter(header).items() if n > 1]
         raise ValueError(f"{name} has repeated column names in its header: "
@@ -159,102 +288,58 @@ def parse_csv(
                              f"its columns are {columns}")
     if not features:
         raise ValueError(f"{name} has no feature columns besides the target {target!r}")
-    X = np.empty((len(rows), len(features)))
-    for j, column in enumerate(features):
-        X[:, j] = _numbers(rows, position[column], column, name, lines)
-    y = None
-    if target is not None:
-        y = _labels(rows, position[target], target, name, lines)
-    return Table(X, y, list(features), target)
+    return Layout(name, delimiter, len(header), header_lines, list(features),
+                  [position[f] for f in features], target,
+                  None if target is None else position[target],
+                  one_line_header=not any("\n" in h or "\r" in h for h in raw))
 
 
-def _records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, data rows and each row's line number; blank lines skipped."""
-    reader = csv.reader(io.StringIO(text))
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
+def _fast_parser() -> Callable[[OpenBinary, Layout], tuple[np.ndarray, np.ndarray | None]]:
+    """pandas' parser when pandas is installed, else NumPy's."""
     try:
-        for row in reader:
-            if not row or not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in row]
-                continue
-            if len(row) != len(header):
-                raise ValueError(f"{name}, line {reader.line_num}: {len(row)} values but the "
-                                 f"header has {len(header)} columns")
-            rows.append(row)
-            lines.append(reader.line_num)
-    except csv.Error as exc:
-        if "field larger" in str(exc):
-            reason = f"a field is longer than {MAX_FIELD_CHARS:,} characters"
-        elif "NUL" in str(exc):
-            reason = "it holds a NUL character"
-        else:
-            reason = str(exc)
-        raise ValueError(f"{name}, line {reader.line_num}: {reason}; is this the CSV "
-                         "file you meant?") from None
-    if header is None:
-        raise ValueError(f"{name} is empty; expected a header row and data rows")
-    if not rows:
-        raise ValueError(f"{name} has a header but no data rows")
-    return header, rows, lines
+        import pandas  # noqa: F401
+    except ImportError:
+        return parse_numpy
+    return parse_pandas
 
 
-def _where(name: str, line: int, column: str, value: str) -> str:
-    return f"{name}, line {line}, column {shorten(column)}: {shorten(value)}"
-
-
-def _numbers(rows: list[list[str]], col: int, column: str, name: str,
-             lines: list[int]) -> np.ndarray:
-    """One feature column as float64, every value checked."""
-    cells = [row[col] for row in rows]
+def _fast(open_binary: OpenBinary, layout: Layout,
+          allow_missing: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Features and stripped labels by a fast parser, or (None, None) when the file
+    needs the reference parser: one that fails, a bad value, a missing one not allowed."""
     try:
-        values = np.array(cells, dtype=np.float64)  # fast path; errors located below
-    except ValueError:
-        values = None
-    if values is not None:
-        with np.errstate(invalid="ignore"):
-            bad = ~(np.abs(values) <= MAX_ABS_FEATURE)  # also NaN
-        if not bad.any():
-            return values
-    for line, cell in zip(lines, cells, strict=True):
-        value = cell.strip()
-        where = _where(name, line, column, value)
-        if value == "":
-            raise ValueError(f"{name}, line {line}, column {shorten(column)}: the value is empty; "
-                             "fill it in or remove the row")
+        X, labels = _fast_parser()(open_binary, layout)
+    except MemoryError:
+        raise
+    except Exception:  # NOTE: whatever it is, the reference parser finds and names it
+        return None, None
+    if len(X) == 0 or not good_features(X, allow_missing):
+        return None, None
+    if labels is not None and labels.dtype == object:
         try:
-            number = float(value)
-        except ValueError:
-            raise ValueError(f"{where} is not a number; feature columns must be numeric "
-                             "(encode categories as numbers or drop the column)") from None
-        if not math.isfinite(number):
-            raise ValueError(f"{where} is not a finite number; remove or impute it")
-        if abs(number) > MAX_ABS_FEATURE:
-            raise ValueError(f"{where} is too large to train on (beyond ±{MAX_ABS_FEATURE:g}); "
-                             "scale the column first, e.g. to standard units")
-    raise AssertionError("a bad value was seen but not found")  # pragma: no cover
+            stripped = [label.strip() for label in labels]
+        except AttributeError:  # a missing label, read as NaN
+            return None, None
+        if any(bad_label(label) for label in set(stripped)):
+            return None, None
+        labels = np.array(stripped, dtype=object)
+    return X, labels
 
 
-def _labels(rows: list[list[str]], col: int, column: str, name: str,
-            lines: list[int]) -> np.ndarray:
-    """The target column: integers, else floats, else text; never empty, NaN or infinite."""
-    labels = [row[col].strip() for row in rows]
-    for line, label in zip(lines, labels, strict=True):
-        if label == "":
-            raise ValueError(f"{name}, line {line}: the target {shorten(column)} is empty; give "
-                             "every row a label or remove the row")
-        if label.lstrip("+-").lower() in ("nan", "inf", "infinity"):
-            raise ValueError(f"{_where(name, line, column, label)} is not a label; give the "
-                             "row a real label or remove it")
-    for kind in (int, float):
-        try:
-            return np.array([kind(v) for v in labels])
-        except ValueError:
-            continue
-    return np.array(labels)
+def _impute(X: np.ndarray, strategy: str, layout: Layout) -> tuple[np.ndarray, int]:
+    """X with its NaNs filled in as ``SimpleImputer(strategy=strategy)`` does, and their count."""
+    missing = np.isnan(X)
+    n_missing = int(missing.sum())
+    if n_missing == 0:
+        return X, 0
+    empty = missing.all(axis=0)
+    if empty.any():
+        column = layout.features[int(np.argmax(empty))]
+        raise ValueError(f"{layout.name}: column {shorten(column)} has no values, so there is "
+                         "nothing to impute from; fill it in or drop the column")
+    from sklearn.impute import SimpleImputer
+
+    return SimpleImputer(strategy=strategy).fit_transform(X), n_missing
 
 
 # Text starting with these is run as a formula by spreadsheet programs.

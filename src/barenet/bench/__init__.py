@@ -1,4 +1,4 @@
-"""Benchmarks: the workloads of SPEC §4, barenet beside its peers, in one process.
+"""Benchmarks: the workloads W1 to W5, barenet beside its peers, in one process.
 
 Each workload is an entry of :data:`WORKLOADS`: a function that prepares the
 data once and returns a :class:`Case`, the systems to time (each a

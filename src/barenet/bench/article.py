@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -277,7 +278,7 @@ def w1(quick: bool) -> Case:
     def article(X: np.ndarray) -> list[float]:
         return _cost_lines(lambda: naive_nn_model(X, Y, n_h, iterations, lr, True))
 
-    def check(outputs: dict[str, object], medians: dict[str, float]) -> dict:
+    def check(outputs: dict[str, Any], medians: dict[str, float]) -> dict:
         ours = _cost_lines(lambda: shallow.nn_model(XT, Y, n_h, iterations, lr, True))
         theirs = article(XT)
         return _compare_cost_lines(ours, theirs, _chaos_spread(article, XT, theirs))
@@ -336,6 +337,7 @@ def w2(quick: bool) -> Case:
     X, y = _article_data()
     XT, Y = X.T, y.reshape(1, -1)
     torch_runs = [_torch_runner(X, y, n_h, iterations, lr) for n_h in sizes]
+    torch_ready = [run for run in torch_runs if callable(run)]  # none without PyTorch
     systems: dict[str, Runner | str] = {
         "barenet nn_model_sweep": lambda: shallow.nn_model_sweep(XT, Y, sizes, iterations, lr),
         "barenet nn_model_sweep, a process per core": lambda: shallow.nn_model_sweep(
@@ -345,10 +347,10 @@ def w2(quick: bool) -> Case:
         "scikit-learn MLPClassifier, looped": _looped(
             [_sklearn_runner(X, y, n_h, iterations, lr) for n_h in sizes]),
         "PyTorch (CPU, autograd, 1 thread), looped": (
-            NOT_INSTALLED if NOT_INSTALLED in torch_runs else _looped(torch_runs)),
+            NOT_INSTALLED if len(torch_ready) < len(torch_runs) else _looped(torch_ready)),
     }
 
-    def check(outputs: dict[str, object], medians: dict[str, float]) -> dict:
+    def check(outputs: dict[str, Any], medians: dict[str, float]) -> dict:
         costs = {name: [_cost(XT, Y, p) for p in outputs[name]]
                  for name in ("barenet nn_model_sweep", "article code, looped")}
         diff = max(abs(a - b) for a, b in zip(*costs.values(), strict=True))

@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 NOT_INSTALLED = "not installed"
 """The status of a system whose library is missing (e.g. PyTorch)."""
@@ -57,7 +58,7 @@ class Case:
     systems: dict[str, Runner | str]
     reference: str
     per_iteration: bool = False
-    check: Callable[[dict[str, object], dict[str, float]], dict] | None = None
+    check: Callable[[dict[str, Any], dict[str, float]], dict] | None = None
     repeats: int = 3
 
 
@@ -100,14 +101,15 @@ def time_case(case: Case, rounds: int, echo: Callable[[str], None]) -> dict:
         ``ratios`` (each system's median over the reference's) and ``check``
         (the check's dict, or None).
     """
-    runnable = [name for name, run in case.systems.items() if callable(run)]
+    runners = {name: run for name, run in case.systems.items() if callable(run)}
+    runnable = list(runners)
     times: dict[str, list[float]] = {name: [] for name in runnable}
-    outputs: dict[str, object] = {}
+    outputs: dict[str, Any] = {}
     for r in range(rounds):
         order = runnable[r % len(runnable):] + runnable[:r % len(runnable)]
         for name in order:
             start = time.perf_counter()
-            outputs[name] = case.systems[name]()
+            outputs[name] = runners[name]()
             times[name].append(time.perf_counter() - start)
         echo(f"  round {r + 1}/{rounds}: " + ", ".join(
             f"{name} {times[name][-1]:.3f} s" for name in runnable))

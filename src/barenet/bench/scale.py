@@ -1,4 +1,4 @@
-"""Workloads W3 and W4 (SPEC §4): training and inference on a million points.
+"""Workloads W3 and W4: training and inference on a million points.
 
 W3: 1,000,000 points of gaussian quantiles, a 2-64-64-1 tanh network, one
 epoch of mini-batch SGD (batch 1024), float32.  W4: predicted probabilities
@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import tracemalloc
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +106,7 @@ def _torch_train(X: np.ndarray, y: np.ndarray) -> Runner | str:
     return run
 
 
-def _sklearn_fit(X: np.ndarray, y: np.ndarray) -> Runner:
+def _sklearn_fit(X: np.ndarray, y: np.ndarray) -> Callable[[], Any]:
     from sklearn.exceptions import ConvergenceWarning
 
     def run():
@@ -137,7 +139,7 @@ def w3(quick: bool) -> Case:
         "scikit-learn MLPClassifier": _sklearn_fit(X, y),
     }
 
-    def check(outputs: dict[str, object], medians: dict[str, float]) -> dict:
+    def check(outputs: dict[str, Any], medians: dict[str, float]) -> dict:
         accuracy = float(outputs["barenet NeuralNetClassifier"].score(X[:50_000], y[:50_000]))
         dtypes = {str(W.dtype) for W in outputs["barenet NeuralNetClassifier"].coefs_}
         peak, data = traced_peak(X, y), X.nbytes + y.nbytes
@@ -201,7 +203,7 @@ def w4(quick: bool) -> Case:
 
         systems["PyTorch (CPU, same threads)"] = torch_predict
 
-    def check(outputs: dict[str, object], medians: dict[str, float]) -> dict:
+    def check(outputs: dict[str, Any], medians: dict[str, float]) -> dict:
         ours_p = outputs["barenet NeuralNetClassifier"][:, 1]
         message = f"barenet's probabilities are {ours_p.dtype}"
         ok = ours_p.dtype == np.float32

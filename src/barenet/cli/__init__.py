@@ -17,13 +17,14 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from . import bench, demo, playground, predict, sweep, train
+from . import bench, demo, export, playground, predict, sweep, train
 from ._shared import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Command, Parser
 
 __all__ = ["COMMANDS", "EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "Command", "build_parser", "main"]
 
 # The sub-commands, in the order ``barenet --help`` lists them.
-COMMANDS = tuple(module.COMMAND for module in (demo, train, predict, sweep, bench, playground))
+COMMANDS = tuple(module.COMMAND for module in (demo, train, predict, export, sweep, bench,
+                                                 playground))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         A parser whose parsed arguments carry the command's ``run``.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["train", "points.csv", "--target", "label"])
+    >>> args.data, args.target, callable(args.run)
+    ('points.csv', 'label', True)
     """
     parser = Parser(
         prog="barenet",
@@ -56,6 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success, 2 on bad usage or input, 1 on an unexpected failure.
+
+    Examples
+    --------
+    >>> main(["--version"])
+    barenet ...
+    0
+    >>> main(["train", "no-such-file.csv", "--target", "label"])
+    2
     """
     try:
         parser = build_parser()

@@ -166,6 +166,36 @@ float_list = ArgumentType(
     "expected comma-separated non-negative numbers, got {text!r}")
 
 
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    value = named.get(text.lower(), text)
+    if len(value) != 1 or value in "\"\r\n":
+        raise ValueError(text)
+    return value
+
+
+delimiter = ArgumentType(_delimiter, lambda v: True,
+                         "one character, or comma, semicolon or tab")
+
+
+def add_csv_options(p: argparse.ArgumentParser) -> None:
+    """The options of reading a CSV file: its delimiter and missing values.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The parser of a command that reads a CSV file.
+    """
+    g = p.add_argument_group("CSV files (gzip-compressed ones too: data.csv.gz)")
+    g.add_argument("--delimiter", type=delimiter, default=None, metavar="D",
+                   help="the character between values: ',', ';', 'tab' or any one character "
+                        "(default: told from the header row among comma, semicolon and tab)")
+    g.add_argument("--impute", choices=["mean", "median", "most_frequent"], default=None,
+                   help="fill missing feature values (empty, NA, NaN) with the column's mean, "
+                        "median or most frequent value in DATA (default: refuse them, naming "
+                        "the line and column)")
+
+
 def dataset_name(text: str) -> str:
     """The name of a built-in dataset, an argparse ``type=``.
 

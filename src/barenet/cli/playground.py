@@ -22,11 +22,33 @@ def _add_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
 
 
-def _run(args: argparse.Namespace) -> int:
-    """Serve the page until Ctrl-C; exit 2 when the web extra is not installed."""
+def _importable(name: str) -> bool:
     import importlib.util
 
-    missing = [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+    if name in sys.modules and sys.modules[name] is None:  # its import is blocked
+        return False
+    return importlib.util.find_spec(name) is not None
+
+
+def missing_packages() -> list[str]:
+    """What the page needs and is not installed: the web framework, the server, and a
+    WebSocket implementation for the server (websockets or wsproto), without which
+    the page loads but cannot train.
+
+    Returns
+    -------
+    list of str
+        Package names; empty when the playground can run.
+    """
+    missing = [m for m in ("starlette", "uvicorn") if not _importable(m)]
+    if not any(_importable(m) for m in ("websockets", "wsproto")):
+        missing.append("websockets")
+    return missing
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Serve the page until Ctrl-C; exit 2 when the web extra is not installed."""
+    missing = missing_packages()
     if missing:
         print(f"barenet: error: the playground needs {' and '.join(missing)}: "
               "pip install 'barenet[web]'", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._shared import EXIT_OK, Command, call_model, path
+from ._shared import EXIT_OK, Command, add_csv_options, call_model, path
 
 
 def _add_options(p: argparse.ArgumentParser) -> None:
@@ -15,6 +15,7 @@ def _add_options(p: argparse.ArgumentParser) -> None:
                    help="also write each class's probability (classifiers)")
     p.add_argument("--out", type=path, default=None, metavar="FILE",
                    help="CSV file to write (default: standard output); never one of the inputs")
+    add_csv_options(p)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -31,14 +32,15 @@ def _run(args: argparse.Namespace) -> int:
         check_writable(args.out)
     model = load(args.model)
     if isinstance(model, dict):  # the article's parameters: features x samples
-        table = read_csv(args.data)
+        table = read_csv(args.data, delimiter=args.delimiter, impute=args.impute)
         header, columns = ["prediction"], [shallow.predict(model, table.X.T).ravel()]
         if args.proba:
             header.append("probability")
             columns.append(shallow.predict_proba(model, table.X.T).ravel())
     else:
         names = getattr(model, "feature_names_in_", None)
-        table = read_csv(args.data, features=None if names is None else list(names))
+        table = read_csv(args.data, features=None if names is None else list(names),
+                         delimiter=args.delimiter, impute=args.impute)
         predictions = np.asarray(call_model(model, table.X, "predict"))
         if predictions.ndim == 1:
             header, columns = ["prediction"], [predictions]
@@ -62,6 +64,6 @@ def _run(args: argparse.Namespace) -> int:
 COMMAND = Command(
     "predict", help="predictions of a saved model for a CSV file",
     description="Predict with MODEL (a file written by barenet train or barenet.save) "
-    "for every row of DATA (a CSV file with a header row; the model's feature columns "
-    "are picked by name, other columns are ignored). Writes CSV.",
+    "for every row of DATA (a CSV file, gzip-compressed or not, with a header row; the "
+    "model's feature columns are picked by name, other columns are ignored). Writes CSV.",
     add_options=_add_options, run=_run)

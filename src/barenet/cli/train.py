@@ -9,6 +9,7 @@ from typing import Any
 from ._shared import (
     EXIT_OK,
     Command,
+    add_csv_options,
     call_model,
     int_list,
     path,
@@ -52,6 +53,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dtype", choices=["float64", "float32"], default=None)
     g.add_argument("--seed", type=seed, default=0, metavar="S",
                    help="seed for the weights, the shuffling and the split (default: 0)")
+    g.add_argument("--verbose", action="store_true",
+                   help="print the loss at every iteration, as scikit-learn's MLP does")
 
 
 def _add_options(p: argparse.ArgumentParser) -> None:
@@ -63,6 +66,7 @@ def _add_options(p: argparse.ArgumentParser) -> None:
                    help="fraction held out for the printed score (default: 0.2)")
     p.add_argument("--out", type=path, default="model.npz", metavar="FILE",
                    help="model file to write (default: model.npz); never one of the inputs")
+    add_csv_options(p)
     _add_model_options(p)
 
 
@@ -88,7 +92,8 @@ def _run(args: argparse.Namespace) -> int:
                "dtype": args.dtype}
     options = {k: v for k, v in options.items() if v is not None}
     Estimator = NeuralNetClassifier if classify else NeuralNetRegressor
-    model = Estimator(random_state=args.seed, early_stopping=args.early_stopping, **options)
+    model = Estimator(random_state=args.seed, early_stopping=args.early_stopping,
+                      verbose=args.verbose, **options)
     if classify and len(np.unique(y)) < 2:
         raise ValueError("the target has only one class; a classifier needs at least two")
     try:
@@ -160,7 +165,11 @@ def _train_data(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
     check_not_input([args.out], inputs, f"--out {args.out}")
     check_writable(args.out)
     if len(inputs) == 1:
-        table = read_csv(args.data, target=args.target)
+        table = read_csv(args.data, target=args.target, delimiter=args.delimiter,
+                         impute=args.impute)
+        if table.n_imputed:
+            print(f"Imputed {table.n_imputed} missing feature values with each column's "
+                  f"{args.impute.replace('_', ' ')} value", flush=True)
         return table.X, table.y, table.feature_names
     if inputs:
         X, y = _load_npy(args.data, 2), _load_npy(args.target, 1)
@@ -191,9 +200,9 @@ def _load_npy(file: str, ndim: int) -> Any:
 
 COMMAND = Command(
     "train", help="fit a network on a CSV file or a built-in dataset, save the model",
-    description="Fit a network on DATA (a CSV file with a header row and numeric "
-    "features, or a built-in dataset name, or a .npy file of features with --target "
-    "naming the labels' .npy file: memory-mapped and streamed, for data larger than "
-    "memory), print its training and held-out scores, and save it. Ctrl-C stops "
-    "training cleanly and still saves the model.",
+    description="Fit a network on DATA (a CSV file, gzip-compressed or not, with a "
+    "header row and numeric features, or a built-in dataset name, or a .npy file of "
+    "features with --target naming the labels' .npy file: memory-mapped and streamed, "
+    "for data larger than memory), print its training and held-out scores, and save it. "
+    "Ctrl-C stops training cleanly and still saves the model.",
     add_options=_add_options, run=_run)

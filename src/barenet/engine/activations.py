@@ -78,7 +78,16 @@ class Activation:
 
 
 def identity(Z: Array, out: Array | None = None) -> Array:
-    """Identity ``A = Z``."""
+    """Identity ``A = Z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import identity
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> identity(Z).round(4).tolist()
+    [-2.0, 0.0, 3.0]
+    """
     if out is None or out is Z:
         return Z
     np.copyto(out, Z)
@@ -86,7 +95,16 @@ def identity(Z: Array, out: Array | None = None) -> Array:
 
 
 def identity_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
-    """Slope of the identity: ones."""
+    """Slope of the identity: ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import identity, identity_derivative
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> identity_derivative(Z, identity(Z)).round(4).tolist()
+    [1.0, 1.0, 1.0]
+    """
     if out is None:
         return np.ones_like(A)
     out.fill(1)
@@ -120,47 +138,123 @@ def sigmoid(Z: Array, out: Array | None = None) -> Array:
     :func:`scipy.special.expit` evaluates exactly this formula in compiled
     code, in one pass and without the warning; the sigmoid is on the hot path
     of every binary model, so that is what runs here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import sigmoid
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> sigmoid(Z).round(4).tolist()
+    [0.1192, 0.5, 0.9526]
+    >>> sigmoid(np.array([-1000.0, 1000.0])).tolist()  # no overflow warning
+    [0.0, 1.0]
     """
     return expit(Z, out=out)
 
 
 def sigmoid_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
-    """Slope of the sigmoid from its output: ``A (1 - A)``."""
+    """Slope of the sigmoid from its output: ``A (1 - A)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import sigmoid, sigmoid_derivative
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> sigmoid_derivative(Z, sigmoid(Z)).round(4).tolist()
+    [0.105, 0.25, 0.0452]
+    """
     # (1 - A goes to a temporary, so that ``out`` may be ``A`` itself.)
     return np.multiply(A, 1 - A, out=out)
 
 
 def tanh(Z: Array, out: Array | None = None) -> Array:
-    """Hyperbolic tangent ``A = tanh(Z)`` (``out``: optional array to write into)."""
+    """Hyperbolic tangent ``A = tanh(Z)`` (``out``: optional array to write into).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import tanh
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> tanh(Z).round(4).tolist()
+    [-0.964, 0.0, 0.9951]
+    >>> out = np.empty(3)
+    >>> tanh(Z, out=out) is out
+    True
+    """
     return np.tanh(Z, out=out)
 
 
 def tanh_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
-    """Slope of tanh from its output: ``1 - A**2`` (``out``: optional array to write into)."""
+    """Slope of tanh from its output: ``1 - A**2`` (``out``: optional array to write into).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import tanh, tanh_derivative
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> tanh_derivative(Z, tanh(Z)).round(4).tolist()
+    [0.0707, 1.0, 0.0099]
+    """
     return np.subtract(1, np.multiply(A, A, out=out), out=out)
 
 
 def relu(Z: Array, out: Array | None = None) -> Array:
-    """Rectified linear unit ``A = max(Z, 0)``."""
+    """Rectified linear unit ``A = max(Z, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import relu
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> relu(Z).round(4).tolist()
+    [0.0, 0.0, 3.0]
+    """
     return np.maximum(Z, 0, out=out)
 
 
 def relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
-    """Slope of relu: 1 where the unit is active, else 0."""
+    """Slope of relu: 1 where the unit is active, else 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import relu, relu_derivative
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> relu_derivative(Z, relu(Z)).round(4).tolist()
+    [0.0, 0.0, 1.0]
+    """
     if out is None:
         return (A > 0).astype(A.dtype)
     return np.greater(A, 0, out=out, casting="unsafe")
 
 
 def leaky_relu(Z: Array, out: Array | None = None) -> Array:
-    """Leaky relu ``A = Z`` for ``Z > 0``, else ``0.01 Z``."""
+    """Leaky relu ``A = Z`` for ``Z > 0``, else ``0.01 Z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import leaky_relu
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> leaky_relu(Z).round(4).tolist()
+    [-0.02, 0.0, 3.0]
+    """
     # NOTE: with a slope below 1 this is max(Z, 0.01 Z).  The product goes to
     # a temporary, so that ``out`` may be ``Z`` itself.
     return np.maximum(Z, Z * LEAKY_RELU_SLOPE, out=out)
 
 
 def leaky_relu_derivative(Z: Array, A: Array, out: Array | None = None) -> Array:
-    """Slope of leaky relu: 1 for ``Z > 0``, else 0.01 (read from ``A``, which has Z's sign)."""
+    """Slope of leaky relu: 1 for ``Z > 0``, else 0.01 (read from ``A``, which has Z's sign).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import leaky_relu, leaky_relu_derivative
+    >>> Z = np.array([-2.0, 0.0, 3.0])
+    >>> leaky_relu_derivative(Z, leaky_relu(Z)).round(4).tolist()
+    [0.01, 0.01, 1.0]
+    """
     slope = np.where(A > 0, 1, LEAKY_RELU_SLOPE).astype(A.dtype)
     if out is None:
         return slope
@@ -196,6 +290,21 @@ def get_activation(activation: str | Activation | tuple) -> Activation:
     ------
     ValueError
         If the name is unknown or the pair is not two callables.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import get_activation
+    >>> act = get_activation("tanh")
+    >>> act.name, act.slope_from_output
+    ('tanh', True)
+    >>> square = get_activation((np.square, lambda Z: 2 * Z))  # derivative written in Z
+    >>> square.forward(np.array([3.0])).tolist()
+    [9.0]
+    >>> get_activation("swish")
+    Traceback (most recent call last):
+        ...
+    ValueError: ...
     """
     if isinstance(activation, Activation):
         return activation

@@ -18,15 +18,34 @@ shape ``(n_out, n_in + 1)``, and ``A_in`` carries a last row of ones,
 ``[A_in; 1]``.  Then ``W A_in + b = [W | b] [A_in; 1]`` is one matrix product,
 and so is ``[dW | db] = dZ [A_in; 1]ᵀ`` (the row of ones sums ``dZ`` over the
 samples): two BLAS calls a layer instead of four NumPy operations.
+
+NOTE: sparse data (``scipy.sparse``, e.g. TF-IDF features) enters the first
+layer as it is, rows = samples (:class:`SparseRows`): ``Z = (X Wᵀ)ᵀ + b`` and
+``dW = (Xᵀ dZᵀ)ᵀ`` are sparse × dense products, and ``X`` is never made dense.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from .activations import Activation
 
 Array = np.ndarray
+
+
+class SparseRows:
+    """The first layer's input when the data is sparse: ``X`` of shape ``(m, n_in)``.
+
+    Rows = samples, in CSR form, as the user gave them (no row of ones: the
+    bias is added on its own).  :class:`Dense` multiplies it as it is.
+    """
+
+    __slots__ = ("X",)
+
+    def __init__(self) -> None:
+        self.X: Any = None
 
 
 class Dense:
@@ -39,9 +58,9 @@ class Dense:
     Parameters
     ----------
     Wb, dWb : ndarray of shape (n_out, n_in + 1)
-    g : Activation
-        The layer's activation (the output layer's is applied by the network,
-        with its loss).
+    g : Activation or None
+        The layer's activation (None for the output layer: the network
+        applies the output's activation, with its loss).
 
     Examples
     --------
@@ -53,23 +72,30 @@ class Dense:
     [[1.5, 2.5]]
     """
 
-    def __init__(self, Wb: Array, dWb: Array, g: Activation) -> None:
+    def __init__(self, Wb: Array, dWb: Array, g: Activation | None) -> None:
         self.Wb, self.dWb, self.g = Wb, dWb, g
         self.W_T = Wb[:, :-1].T          # Wᵀ without the bias column: a view, made once
         # NOTE: with one unit, Wᵀ dZ is an outer product: a broadcast
         # multiplication does it cheaper than BLAS.
         self._product = np.multiply if Wb.shape[0] == 1 else np.dot
 
-    def forward(self, A_in: Array, Z: Array) -> Array:
+    def forward(self, A_in: Array | SparseRows, Z: Array) -> Array:
         """``Z = W A_in + b`` written into ``Z`` (``A_in`` is ``[A_in; 1]``, ``(n_in + 1, m)``)."""
+        if isinstance(A_in, SparseRows):                # sparse data X, rows = samples:
+            return np.add((A_in.X @ self.W_T).T, self.Wb[:, -1:], out=Z)  # Z = (X Wᵀ)ᵀ + b
         return np.dot(self.Wb, A_in, out=Z)             # Z = [W | b] [A_in; 1]
 
-    def backward(self, A_in_T: Array, dZ: Array, dA_in: Array | None) -> None:
+    def backward(self, A_in_T: Array | SparseRows, dZ: Array, dA_in: Array | None) -> None:
         """``[dW | db]`` into :attr:`dWb` and, unless ``dA_in`` is None, ``Wᵀ dZ`` into it.
 
-        ``A_in_T`` is ``[A_in; 1]ᵀ`` of shape ``(m, n_in + 1)``, ``dZ`` the
-        gradient of the loss with respect to ``Z``, ``(n_out, m)``.
+        ``A_in_T`` is ``[A_in; 1]ᵀ`` of shape ``(m, n_in + 1)`` (or sparse
+        data, :class:`SparseRows`), ``dZ`` the gradient of the loss with
+        respect to ``Z``, ``(n_out, m)``.
         """
+        if isinstance(A_in_T, SparseRows):              # sparse data X: the first layer
+            self.dWb[:, :-1] = (A_in_T.X.T @ dZ.T).T    # dW = dZ X = (Xᵀ dZᵀ)ᵀ
+            np.sum(dZ, axis=1, out=self.dWb[:, -1])     # db = Σ_samples dZ
+            return
         np.dot(dZ, A_in_T, out=self.dWb)                # [dW | db] = dZ [A_in; 1]ᵀ
         if dA_in is not None:
             self._product(self.W_T, dZ, out=dA_in)      # dA_in = Wᵀ dZ

@@ -5,15 +5,15 @@ of.  For every pair here the gradient of the mean loss with respect to the
 output pre-activation ``Z`` is the same simple expression, ``(A - Y) / m``
 (see :func:`output_delta`), which is why the pairs are fixed:
 
-=============  ==================  ================================
+============== ==================  ================================
 task           output ``A``        loss per sample
-=============  ==================  ================================
+============== ==================  ================================
 ``binary``     sigmoid             ``-[y log a + (1-y) log(1-a)]``
 ``multilabel`` sigmoid per column  the same, summed over columns
 ``multiclass`` softmax             ``-sum_k y_k log a_k``
 ``regression`` identity            ``(a - y)**2 / 2``, summed over columns
 ``poisson``    exp                 ``y log(y/a) - y + a``, summed over columns
-=============  ==================  ================================
+============== ==================  ================================
 
 The last is half the Poisson deviance of a mean ``a = exp(z)``: the log
 link, under which the gradient is again ``(A - Y) / m``.
@@ -48,6 +48,16 @@ def softmax(Z: Array, out: Array | None = None) -> Array:
     -------
     ndarray of shape (n_samples, n_classes)
         Each row sums to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import softmax
+    >>> A = softmax(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
+    >>> A.round(3).tolist()
+    [[0.09, 0.245, 0.665], [0.333, 0.333, 0.333]]
+    >>> A.sum(axis=1).round(12).tolist()
+    [1.0, 1.0]
     """
     # NOTE: subtracting the row maximum leaves the result unchanged and keeps
     # every exponent <= 0, so nothing overflows.
@@ -80,6 +90,15 @@ def binary_log_loss(Y: Array, A: Array, sample_weight: Array | None = None) -> f
     -------
     float
         Equal to the textbook value wherever that is finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import binary_log_loss
+    >>> Y = np.array([[1.0], [0.0]])
+    >>> A = np.array([[0.9], [0.2]])  # predicted probabilities of class 1
+    >>> round(binary_log_loss(Y, A), 4)  # -(log 0.9 + log 0.8) / 2
+    0.1643
     """
     # NOTE: a saturated sigmoid returns exactly 0 or 1 and log(0) = -inf would
     # turn 0 * log(0) into NaN.  Clipping the logs' arguments at the smallest
@@ -108,6 +127,17 @@ def binary_log_loss_from_logits(
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import binary_log_loss_from_logits
+    >>> Y = np.array([[1.0], [0.0]])
+    >>> Z = np.log(np.array([[0.9], [0.2]]) / np.array([[0.1], [0.8]]))  # logits of 0.9, 0.2
+    >>> round(binary_log_loss_from_logits(Y, Z), 4)
+    0.1643
+    >>> binary_log_loss_from_logits(Y, np.array([[1000.0], [-1000.0]]))  # exact, no overflow
+    0.0
     """
     if sample_weight is None:
         # NOTE: summing the two terms before subtracting rounds no worse than
@@ -137,6 +167,15 @@ def categorical_log_loss_from_logits(
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import categorical_log_loss_from_logits
+    >>> Y = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])  # one-hot targets
+    >>> Z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    >>> round(categorical_log_loss_from_logits(Y, Z), 4)  # -(log 0.665 + log 1/3) / 2
+    0.7531
     """
     return -_mean_over_samples(Y * log_softmax(Z), sample_weight)
 
@@ -152,6 +191,13 @@ def squared_error(Y: Array, Z: Array, sample_weight: Array | None = None) -> flo
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import squared_error
+    >>> squared_error(np.array([[1.0], [2.0]]), np.array([[1.5], [2.0]]))  # 0.5**2 / 2 / 2
+    0.0625
     """
     return _mean_over_samples((Z - Y) ** 2, sample_weight) / 2
 
@@ -170,6 +216,13 @@ def exp(Z: Array, out: Array | None = None) -> Array:
     ndarray of shape (n_samples, n_outputs)
         Positive wherever ``exp(Z)`` is a normal number; ``inf`` above
         ``log`` of the largest float (709.78 in float64, 88.72 in float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import exp
+    >>> exp(np.array([0.0, 1.0])).round(4).tolist()
+    [1.0, 2.7183]
     """
     # NOTE: a mean above the largest float cannot be represented: it is inf,
     # without a warning, and so is the loss, which training reports as a
@@ -199,6 +252,16 @@ def half_poisson_deviance(Y: Array, Z: Array, sample_weight: Array | None = None
     float
         Finite wherever every ``exp(z)`` is; ``inf`` (never NaN, and
         without a warning) where one overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import half_poisson_deviance
+    >>> Y = np.array([[1.0], [2.0]])
+    >>> half_poisson_deviance(Y, np.log(Y))  # means equal to the counts: no deviance
+    0.0
+    >>> round(half_poisson_deviance(Y, np.zeros((2, 1))), 4)  # every mean 1
+    0.1931
     """
     # NOTE: log(y / exp(z)) is y's log minus z exactly: a mean rounded to 0
     # (z below -745) or to inf first would turn a finite loss into inf or NaN.
@@ -242,6 +305,15 @@ def output_delta(
     squared error, exp with half Poisson deviance (the log link is canonical:
     ``d/dz [exp(z) - y z] = exp(z) - y``).  For any other pairing the chain
     rule does not collapse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import output_delta
+    >>> A = np.array([[0.9], [0.2]])
+    >>> Y = np.array([[1.0], [0.0]])
+    >>> output_delta(A, Y).round(4).tolist()  # (A - Y) / 2
+    [[-0.05], [0.1]]
     """
     dZ = np.subtract(A, Y, out=out)
     if sample_weight is None:
@@ -252,10 +324,18 @@ def output_delta(
 
 @dataclass(frozen=True)
 class Output:
-    """An output activation paired with its loss (computed from logits)."""
+    """An output activation paired with its loss (computed from logits).
+
+    Examples
+    --------
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> out = OUTPUTS["multiclass"]
+    >>> out.activation.__name__, out.loss.__name__
+    ('softmax', 'categorical_log_loss_from_logits')
+    """
 
     name: str
-    activation: Callable[[Array], Array]
+    activation: Callable[..., Array]
     loss: Callable[..., float]
 
 
@@ -269,7 +349,15 @@ OUTPUTS: dict[str, Output] = {
 
 
 def log_sigmoid(Z: Array) -> Array:
-    """``log(sigmoid(Z)) = -log(1 + exp(-Z))``, exact for every finite ``Z``."""
+    """``log(sigmoid(Z)) = -log(1 + exp(-Z))``, exact for every finite ``Z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import log_sigmoid
+    >>> log_sigmoid(np.array([-1000.0, 0.0])).round(4).tolist()  # log(sigmoid) would give -inf
+    [-1000.0, -0.6931]
+    """
     return -np.logaddexp(0, -Z)
 
 
@@ -283,6 +371,13 @@ def log_softmax(Z: Array) -> Array:
     Returns
     -------
     ndarray of shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.losses import log_softmax
+    >>> log_softmax(np.array([[1.0, 2.0, 3.0], [1000.0, 0.0, 0.0]])).round(3).tolist()
+    [[-2.408, -1.408, -0.408], [0.0, -1000.0, -1000.0]]
     """
     Zmax = Z.max(axis=1, keepdims=True)
     return Z - (Zmax + np.log(np.exp(Z - Zmax).sum(axis=1, keepdims=True)))

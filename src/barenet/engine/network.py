@@ -33,13 +33,17 @@ changes a formula):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
+from scipy.sparse import issparse
 
 from .._memory import forward_rows
 from .activations import Activation
-from .dense import Dense
+from .dense import Dense, SparseRows
 from .losses import Output, output_delta
 
 Array = np.ndarray
@@ -52,14 +56,20 @@ MAX_PREDICTION_PLANS = 4
 class _Plan:
     """The buffers of a forward and backward pass over ``m`` samples (columns)."""
 
-    def __init__(self, net: Network, m: int) -> None:
+    def __init__(self, net: Network, m: int, sparse: bool = False) -> None:
         sizes, dtype, layers = net.layer_sizes, net.theta.dtype, net.layers
-        # Inputs of each layer, [A; 1]: the last row stays ones.
-        self.A = [np.ones((n + 1, m), dtype) for n in sizes[:-1]]
-        self.units = [A[:-1] for A in self.A]          # the activations, without the ones
+        # Inputs of each layer, [A; 1]: the last row stays ones.  Sparse data
+        # is the first layer's input as it is, rows = samples.
+        hidden_in = [np.ones((n + 1, m), dtype) for n in sizes[1:-1]]
+        first: Array | SparseRows = (SparseRows() if sparse
+                                     else np.ones((sizes[0] + 1, m), dtype))
+        self.A = [first, *hidden_in]
+        self.sparse = first if isinstance(first, SparseRows) else None
+        self.data = None if isinstance(first, SparseRows) else first[:-1]  # dense data, columns
+        self.units = [A[:-1] for A in hidden_in]       # hidden activations, without the ones
         # Z of the hidden layers: the activations' own rows, unless the slope needs Z.
-        self.Z_hidden = [units if layer.g.slope_from_output else np.empty_like(units)
-                         for layer, units in zip(layers[:-1], self.units[1:], strict=True)]
+        self.Z_hidden = [units if g.slope_from_output else np.empty_like(units)
+                         for g, units in zip(net.hidden, self.units, strict=True)]
         self.Z = np.empty((sizes[-1], m), dtype)        # output pre-activations
         self.P = np.empty_like(self.Z)                  # output activations
         self.dZ = [np.empty((n, m), dtype) for n in sizes[1:]]
@@ -68,18 +78,19 @@ class _Plan:
         # handful of NumPy calls): forward, the hidden layers first to last;
         # backward, every layer last to first, with the slope of the layer
         # before (None for the first layer, whose input is the data).
-        self.forward = list(zip(layers[:-1], self.A[:-1], self.Z_hidden, self.units[1:],
-                                strict=True))
-        self.backward = [(layer, A_in.T, *self._before(net, l)) for l, (layer, A_in)
-                         in reversed(list(enumerate(zip(layers, self.A, strict=True))))]
+        self.forward = list(zip(layers[:-1], net.hidden, self.A[:-1], self.Z_hidden,
+                                self.units, strict=True))
+        self.backward = [
+            (layer, A_in if isinstance(A_in, SparseRows) else A_in.T, *self._before(net, l))
+            for l, (layer, A_in) in reversed(list(enumerate(zip(layers, self.A, strict=True))))]
 
     def _before(self, net: Network, l: int) -> tuple:
         """``dA_in``, the slope of layer ``l - 1`` and where it reads ``Z`` and ``A``."""
         if l == 0:
             return None, None, None, None
-        g = net.layers[l - 1].g
+        g = net.hidden[l - 1]
         return (self.dZ[l - 1], g.derivative_into,
-                None if g.slope_from_output else self.Z_hidden[l - 1], self.units[l])
+                None if g.slope_from_output else self.Z_hidden[l - 1], self.units[l - 1])
 
 
 class Network:
@@ -120,20 +131,22 @@ class Network:
     """
 
     def __init__(self, layer_sizes: Sequence[int], hidden: Sequence[Activation],
-                 output: Output, dtype: type = np.float64) -> None:
+                 output: Output, dtype: DTypeLike = np.float64) -> None:
         self.layer_sizes = sizes = [int(n) for n in layer_sizes]
         if len(hidden) != len(sizes) - 2:
             raise ValueError(f"{len(sizes) - 2} hidden layers need as many activations, "
                              f"got {len(hidden)}")
         shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
-        self.theta = np.zeros(sum(r * c for r, c in shapes), dtype)
+        self.theta: Array = np.zeros(sum(r * c for r, c in shapes), dtype)
         self.grad = np.zeros_like(self.theta)
         self.hidden, self.output = list(hidden), output
         # (The output layer's activation goes with its loss: its g is never called.)
         self.layers = [Dense(Wb, dWb, g) for Wb, dWb, g in zip(
             self.views(self.theta), self.views(self.grad), [*self.hidden, None], strict=True)]
-        self._plans: dict[tuple[int, bool], _Plan] = {}
+        self._plans: dict[tuple[int, bool, bool], _Plan] = {}
         self._last: _Plan | None = None
+        self._sparse = False  # whether the training input written last is sparse
+        self._penalty: Array | None = None
 
     @classmethod
     def from_weights(cls, coefs: Sequence[Array], intercepts: Sequence[Array],
@@ -172,14 +185,15 @@ class Network:
             Wb.Wb[:, :-1], Wb.Wb[:, -1] = np.transpose(W), np.ravel(b)
 
     # -- passes -------------------------------------------------------------------
-    def _plan(self, m: int, predict: bool = False) -> _Plan:
+    def _plan(self, m: int, predict: bool = False, sparse: bool = False) -> _Plan:
         # (Predictions have buffers of their own: scoring held-out data
         # between epochs leaves the training batch in place.)
-        plan = self._plans.get((m, predict))
+        key = (m, predict, sparse)
+        plan = self._plans.get(key)
         if plan is None:
             if predict and sum(key[1] for key in self._plans) >= MAX_PREDICTION_PLANS:
                 self._plans.pop(next(key for key in self._plans if key[1]))
-            plan = self._plans[m, predict] = _Plan(self, m)
+            plan = self._plans[key] = _Plan(self, m, sparse)
         return plan
 
     def inputs(self, m: int) -> Array:
@@ -188,22 +202,46 @@ class Network:
         It keeps what was written: data written once serves every
         full-batch iteration.
         """
-        return self._plan(m).units[0]
+        self._sparse = False
+        data = self._plan(m).data
+        assert data is not None  # (a dense plan)
+        return data
+
+    def write_inputs(self, X: Any, predict: bool = False) -> int:
+        """Write the samples ``X`` ``(m, n_features)``, rows = samples, as the next input.
+
+        ``X`` is a NumPy array (copied in as columns) or a ``scipy.sparse``
+        matrix (kept as it is, in CSR form: the first layer multiplies it
+        sparse).  Returns ``m``, for :meth:`forward`.  With ``predict``, the
+        pass is one of a prediction's (see :meth:`logits`).
+        """
+        self._write(X, predict)
+        return X.shape[0]
+
+    def _write(self, X: Any, predict: bool) -> _Plan:
+        plan = self._plan(X.shape[0], predict, issparse(X))
+        if plan.sparse is not None:
+            plan.sparse.X = X.tocsr()
+        elif plan.data is not None:
+            plan.data[...] = X.T
+        if not predict:
+            self._sparse = plan.sparse is not None
+        return plan
 
     def forward(self, m: int) -> Array:
-        """Forward pass over the ``m`` samples in :meth:`inputs`.
+        """Forward pass over the ``m`` samples in :meth:`inputs` (or :meth:`write_inputs`).
 
         Returns the output activations ``P`` of shape ``(n_outputs, m)``; the
         output pre-activations are :attr:`Z`, the hidden activations
         :meth:`activations`.
         """
-        return self._forward(self._plan(m))
+        return self._forward(self._plan(m, sparse=self._sparse))
 
     def _forward(self, p: _Plan) -> Array:
         self._last = p
-        for layer, A_in, Z, A in p.forward:
+        for layer, g, A_in, Z, A in p.forward:
             layer.forward(A_in, Z)                      # Z = W A_in + b
-            layer.g.forward_into(Z, A)                  # A = g(Z), in place of Z if it may
+            g.forward_into(Z, A)                        # A = g(Z), in place of Z if it may
         self.layers[-1].forward(p.A[-1], p.Z)           # Z_out = W A + b
         self.output.activation(p.Z_T, out=p.P_T)        # P = sigmoid, softmax or identity
         return p.P
@@ -246,7 +284,8 @@ class Network:
         if alpha:
             factor = scale * alpha / _weight_sum(Y, sample_weight)
             for layer in self.layers:                   # dW += (alpha / m) W
-                layer.dWb[:, :-1] += factor * layer.Wb[:, :-1]
+                layer.dWb[:, :-1] += np.multiply(layer.Wb[:, :-1], factor,
+                                                 out=self._scratch(layer.Wb[:, :-1].shape))
         return self.grad
 
     def loss(self, Y: Array, sample_weight: Array | None = None, alpha: float = 0.0) -> float:
@@ -258,19 +297,27 @@ class Network:
         """
         value = self.output.loss(Y, self._pass().Z_T, sample_weight)
         if alpha:
+            # (||W||² = ||[W | b]||² - ||b||²: two products of contiguous rows, no copy.)
             value += 0.5 * alpha / _weight_sum(Y, sample_weight) * sum(
-                float(np.vdot(W, W)) for W in (layer.Wb[:, :-1] for layer in self.layers))
+                float(np.vdot(layer.Wb, layer.Wb) - np.vdot(layer.Wb[:, -1], layer.Wb[:, -1]))
+                for layer in self.layers)
         return value
 
-    def loss_and_gradient(self, X: Array, Y: Array, sample_weight: Array | None = None,
+    def _scratch(self, shape: tuple[int, ...]) -> Array:
+        """A buffer of ``shape`` for the L2 term, made once: as large as the largest layer."""
+        if self._penalty is None:
+            self._penalty = np.empty(max(layer.Wb.size for layer in self.layers),
+                                     self.theta.dtype)
+        return self._penalty[:math.prod(shape)].reshape(shape)
+
+    def loss_and_gradient(self, X: Any, Y: Array, sample_weight: Array | None = None,
                           alpha: float = 0.0) -> tuple[float, Array]:
         """:meth:`loss` and a copy of :meth:`backward`'s gradient for ``X`` ``(m, n_features)``.
 
         The gradient is laid out like :attr:`theta`: ``coefs(grad)`` and
         ``intercepts(grad)`` read it by layer.
         """
-        m = X.shape[0]
-        self.inputs(m)[...] = X.T
+        m = self.write_inputs(X)
         self.forward(m)
         loss = self.loss(Y, sample_weight, alpha)
         return loss, self.backward(Y, sample_weight, alpha).copy()
@@ -295,11 +342,13 @@ class Network:
 
         Views, valid until the next pass (:meth:`backward` overwrites them).
         """
-        return self._pass().units[1:]
+        return self._pass().units
 
     # -- rows = samples, at the edge ----------------------------------------------
-    def logits(self, X: Array, chunk: int | None = None) -> Array:
+    def logits(self, X: Any, chunk: int | None = None) -> Array:
         """Output pre-activations for ``X`` of shape ``(n_samples, n_features)``.
+
+        ``X`` is a NumPy array or a ``scipy.sparse`` matrix.
 
         Returns ``(n_samples, n_outputs)``.  The samples go through ``chunk``
         at a time (by default at most 4096, fewer for wide networks: see
@@ -309,28 +358,28 @@ class Network:
         """
         return self._by_chunks(X, chunk, lambda: [self._pass().Z])[0]
 
-    def hidden_activations(self, X: Array, chunk: int | None = None) -> list[Array]:
+    def hidden_activations(self, X: Any, chunk: int | None = None) -> list[Array]:
         """Activations of every hidden layer for ``X`` ``(n_samples, n_features)``.
 
         Returns ``A[l]`` of shape ``(n_samples, n_units_l)`` for each hidden layer.
         """
         return self._by_chunks(X, chunk, self.activations)
 
-    def _by_chunks(self, X: Array, chunk: int | None, read) -> list[Array]:
+    def _by_chunks(self, X: Any, chunk: int | None, read) -> list[Array]:
         m = X.shape[0]
+        X = X.tocsr() if issparse(X) else X  # (rows sliced cheaply)
         if chunk is None:
             chunk = forward_rows(sum(self.layer_sizes[1:]), self.theta.itemsize, 4096)
         out: list[Array] | None = None
         for start in range(0, m, chunk) if m else [0]:
             rows = X[start:start + chunk]
-            plan = self._plan(rows.shape[0], predict=True)
-            plan.units[0][...] = rows.T
-            self._forward(plan)
+            self._forward(self._write(rows, predict=True))
             parts = read()
             if out is None:
                 out = [np.empty((m, part.shape[0]), part.dtype) for part in parts]
             for whole, part in zip(out, parts, strict=True):
                 whole[start:start + rows.shape[0]] = part.T
+        assert out is not None  # (one chunk at least)
         return out
 
 

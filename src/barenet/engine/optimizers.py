@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 Array = np.ndarray
 
@@ -52,7 +53,7 @@ class SGD:
     """
 
     def __init__(self, n: int, learning_rate: float, momentum: float = 0.0,
-                 nesterov: bool = False, dtype: type = np.float64) -> None:
+                 nesterov: bool = False, dtype: DTypeLike = np.float64) -> None:
         self.learning_rate, self.momentum, self.nesterov = learning_rate, momentum, nesterov
         self.velocity = np.zeros(n, dtype)
 
@@ -95,11 +96,19 @@ class Adam:
     beta_1, beta_2 : float, default 0.9, 0.999
     epsilon : float, default 1e-8
     dtype : dtype, default float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta, opt = np.array([1.0, -2.0]), Adam(2, learning_rate=0.1)
+    >>> opt.step(theta, np.array([0.5, -3.0]))  # the first step is learning_rate * sign(grad)
+    >>> theta.round(4).tolist()
+    [0.9, -1.9]
     """
 
     def __init__(self, n: int, learning_rate: float, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8,
-                 dtype: type = np.float64) -> None:
+                 dtype: DTypeLike = np.float64) -> None:
         self.learning_rate = learning_rate
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
@@ -129,7 +138,16 @@ class Adam:
 
 
 def clip_by_norm(grad: Array, max_norm: float | None) -> None:
-    """Scale ``grad`` in place so that its L2 norm is at most ``max_norm`` (None: no limit)."""
+    """Scale ``grad`` in place so that its L2 norm is at most ``max_norm`` (None: no limit).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grad = np.array([3.0, 4.0])
+    >>> clip_by_norm(grad, 1.0)
+    >>> grad.tolist()
+    [0.6, 0.8]
+    """
     if max_norm is None:
         return
     norm = math.sqrt(float(np.vdot(grad, grad)))
@@ -154,6 +172,15 @@ class LearningRateSchedule:
     factor : float, default 0.2
         Multiplier applied at a plateau (``"adaptive"``).
     min_rate : float, default 1e-6
+
+    Examples
+    --------
+    >>> schedule = LearningRateSchedule("invscaling", 0.1)
+    >>> schedule.at(0), round(schedule.at(99), 4)  # 0.1 / (99 + 1) ** 0.5
+    (0.1, 0.01)
+    >>> adaptive = LearningRateSchedule("adaptive", 0.1)
+    >>> adaptive.on_plateau(), round(adaptive.at(0), 4)  # divided by 5 at a plateau
+    (True, 0.02)
     """
 
     def __init__(

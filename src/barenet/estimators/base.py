@@ -12,6 +12,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
@@ -167,7 +168,7 @@ class _BaseNeuralNet(BaseEstimator):
     def _hidden_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if np.isscalar(sizes) else list(sizes)
-        if not all(isinstance(s, Integral) and s >= 1 for s in sizes):
+        if not all(isinstance(s, Integral) and int(s) >= 1 for s in sizes):
             raise ValueError(
                 f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}"
             )
@@ -221,7 +222,9 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _logits(self, X: Any) -> Array:
         check_is_fitted(self)
-        X = validate(self, X, reset=False, dtype=self._dtype())
+        if hasattr(X, "compute") and issparse(getattr(X, "_meta", None)):
+            X = X.compute()  # (a Dask array of sparse chunks: one sparse matrix)
+        X = validate(self, X, reset=False, dtype=self._dtype(), accept_sparse="csr")
         return self._network().logits(X)
 
     def fit(self, X, y, sample_weight=None, validation_data=None):
@@ -272,5 +275,6 @@ class _BaseNeuralNet(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         return tags
 

@@ -138,9 +138,12 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     --------
     >>> from barenet import NeuralNetClassifier, datasets
     >>> X, y = datasets.noisy_moons()
-    >>> clf = NeuralNetClassifier((16,), max_iter=300, random_state=0).fit(X, y)
-    >>> clf.score(X, y) > 0.8
+    >>> clf = NeuralNetClassifier((16,), learning_rate_init=0.05, max_iter=500,
+    ...                           random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.9
     True
+    >>> clf.predict(X[:3]).tolist()
+    [0, 1, 1]
     """
 
     _parameter_constraints = {

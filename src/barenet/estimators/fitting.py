@@ -100,7 +100,7 @@ def fit(est: Any, X: Any, y: Any, sample_weight: Any, validation_data: Any,
         X, y = _check_streamed(est, X, y, first, dtypes)
     else:
         X, y = validate(est, X, y, reset=first, dtype=dtypes, multi_output=True,
-                        y_numeric=isinstance(est, RegressorMixin))
+                        y_numeric=isinstance(est, RegressorMixin), accept_sparse="csr")
     dtype = est._fit_dtype = X.dtype.type
     if not (first or incremental):
         est._check_warm_start(y)
@@ -120,7 +120,7 @@ def fit(est: Any, X: Any, y: Any, sample_weight: Any, validation_data: Any,
         if validation_data is not None:
             Xv, yv = validation_data
             Xv, yv = validate(est, Xv, yv, reset=False, dtype=dtype, multi_output=True,
-                              y_numeric=isinstance(est, RegressorMixin))
+                              y_numeric=isinstance(est, RegressorMixin), accept_sparse="csr")
             validation = _validation(est, Xv, est._encode_targets(yv, False))
         elif est.early_stopping and est.solver != "lbfgs":
             # (L-BFGS does not stop early: holding data out would only waste it.)
@@ -290,10 +290,10 @@ def _epoch_callbacks(est: Any, settings: Settings,
     bar = None
     printing = bool(est.verbose) and not isinstance(est.verbose, str)
     if est.verbose == "progress":
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar
 
-        bar = tqdm(total=settings.max_iter, desc=type(est).__name__, unit="epoch",
-                   mininterval=0.5)
+        bar = progress_bar(total=settings.max_iter, desc=type(est).__name__, unit="epoch",
+                           mininterval=0.5)
 
     def on_epoch(info: EpochInfo) -> bool:
         if printing:

@@ -8,11 +8,10 @@ with Pillow, or an MP4 when ffmpeg is installed.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -34,6 +33,13 @@ class Frame(NamedTuple):
         Maps points ``(n, 2)`` to scores (e.g. probability of the second class).
     loss : float
         Training loss at that step.
+
+    Examples
+    --------
+    >>> from barenet.plot import Frame
+    >>> frame = Frame(step=10, predict=lambda P: P[:, 0] > 0, loss=0.42)
+    >>> frame.step, frame.loss
+    (10, 0.42)
     """
 
     step: int
@@ -45,7 +51,7 @@ def _render(frame: Frame, frames: Sequence[Frame], X: np.ndarray, y: np.ndarray,
             grid: tuple, title: str, unit: str,
             curve: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
     fig = Figure(figsize=(9.6, 4.2), dpi=80, layout="constrained")
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     xx, yy, points = grid
     _draw_boundary(left, _evaluate(frame.predict, points), xx, yy, X, y,
@@ -66,8 +72,8 @@ def _render(frame: Frame, frames: Sequence[Frame], X: np.ndarray, y: np.ndarray,
         right.set_ylim(0, max(finite) * 1.05 + 1e-12)
     right.grid(alpha=0.3)
     right.set_title(f"loss {frame.loss:.4f}")
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 def write_animation(frames: Sequence[Frame], X: Any, y: Any, path: str | os.PathLike[str], *,
@@ -97,6 +103,17 @@ def write_animation(frames: Sequence[Frame], X: Any, y: Any, path: str | os.Path
     Returns
     -------
     pathlib.Path
+
+    Examples
+    --------
+    >>> from barenet import datasets
+    >>> from barenet.plot import Frame, write_animation
+    >>> X, y = datasets.xor(n_samples=40)
+    >>> frames = [Frame(0, lambda P: P[:, 0] > 0, 0.69),
+    ...           Frame(1, lambda P: P[:, 0] * P[:, 1] > 0, 0.2)]
+    >>> path = write_animation(frames, X, y, "xor.gif", unit="iteration", resolution=20)
+    >>> path.name, path.stat().st_size > 0
+    ('xor.gif', True)
     """
     frames = list(frames)
     if len(frames) < 2:
@@ -118,7 +135,7 @@ def write_animation(frames: Sequence[Frame], X: Any, y: Any, path: str | os.Path
 
     pictures = [Image.fromarray(im) for im in images]
 
-    def write(fh: io.BufferedWriter) -> None:
+    def write(fh: BinaryIO) -> None:
         pictures[0].save(fh, format="GIF", save_all=True, append_images=pictures[1:],
                          duration=int(1000 / fps), loop=0)
 
@@ -137,7 +154,8 @@ def _write_mp4(images: list[np.ndarray], path: Path, fps: float) -> Path:
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     shown = ax.imshow(images[0])
-    writer = animation.FFMpegWriter(fps=fps)
+    # matplotlib's stubs say int, but a fractional frame rate is passed on to ffmpeg as it is.
+    writer = animation.FFMpegWriter(fps=fps)  # type: ignore[arg-type]
     try:
         with writer.saving(fig, str(tmp), dpi=80):
             for image in images:
@@ -175,13 +193,11 @@ def animate_training(model: Any, X: Any, y: Any, path: str | os.PathLike[str] = 
 
     Examples
     --------
-    >>> import tempfile, pathlib
     >>> from barenet import NeuralNetClassifier, datasets
     >>> from barenet.plot import animate_training
     >>> X, y = datasets.noisy_moons()
-    >>> clf = NeuralNetClassifier((8,), max_iter=60, random_state=0)
-    >>> gif = animate_training(clf, X, y, pathlib.Path(tempfile.mkdtemp()) / "moons.gif",
-    ...                        frames=5, resolution=30)
+    >>> clf = NeuralNetClassifier((8,), learning_rate_init=0.01, max_iter=300, random_state=0)
+    >>> gif = animate_training(clf, X, y, "moons.gif", frames=3, resolution=20)
     >>> gif.suffix
     '.gif'
     """

@@ -31,7 +31,7 @@ CMAP = colormaps["Spectral"]
 """The colormap of classes and scores: first class red, last class blue."""
 REGION_ALPHA = 0.45
 """Opacity of the filled regions: light, so points of the same class still stand out."""
-POINT_STYLE = {"s": 40, "edgecolors": "#222222", "linewidths": 0.6}
+POINT_STYLE: dict[str, Any] = {"s": 40, "edgecolors": "#222222", "linewidths": 0.6}
 """Marker size and edge of every data point."""
 
 Predict = Callable[[np.ndarray], Any]

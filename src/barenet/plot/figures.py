@@ -68,6 +68,15 @@ def plot_dataset(X: Any, y: Any, *, title: str = "Data", ax: Axes | None = None)
     -------
     matplotlib.figure.Figure
         The new figure, or the figure that holds ``ax``.
+
+    Examples
+    --------
+    >>> from barenet import datasets
+    >>> from barenet.plot import plot_dataset
+    >>> X, y = datasets.noisy_moons(n_samples=50)
+    >>> fig = plot_dataset(X, y, title="Moons")
+    >>> type(fig).__name__, fig.axes[0].get_title()
+    ('Figure', 'Moons')
     """
     X, y = _check_data(X, y)
     ax = _new_axes(ax, (6.0, 4.5))
@@ -123,6 +132,19 @@ def plot_decision_boundary(
     -------
     matplotlib.figure.Figure
         The new figure, or the figure that holds ``ax``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from barenet import datasets
+    >>> from barenet.plot import plot_decision_boundary
+    >>> X, y = datasets.xor(n_samples=50)
+    >>> fig = plot_decision_boundary(lambda P: P[:, 0] * P[:, 1] > 0, X, y, resolution=50)
+    >>> len(fig.axes) >= 1
+    True
+    >>> ax = Figure().add_subplot()  # or draw into an axes of your own
+    >>> plot_decision_boundary(lambda P: P[:, 0] > 0, X, y, ax=ax, resolution=50) is ax.figure
+    True
     """
     X, y = _check_data(X, y)
     xx, yy, grid = _grid(X, margin, resolution)
@@ -161,6 +183,14 @@ def plot_cost(
     -------
     matplotlib.figure.Figure
         The new figure, or the figure that holds ``ax``.
+
+    Examples
+    --------
+    >>> from barenet.plot import plot_cost
+    >>> fig = plot_cost([0.69, 0.5, 0.3, 0.2], iterations=[0, 100, 200, 300])
+    >>> ax = fig.axes[0]
+    >>> type(ax).__name__, ax.lines[0].get_xdata().tolist()
+    ('Axes', [0.0, 100.0, 200.0, 300.0])
     """
     try:
         costs_arr = np.asarray(costs, dtype=float)
@@ -209,6 +239,13 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float | None 
     -------
     pathlib.Path
         The path written (with ``.png`` appended if it had no suffix).
+
+    Examples
+    --------
+    >>> from barenet.plot import plot_cost, save_figure
+    >>> path = save_figure(plot_cost([0.69, 0.4, 0.3]), "figures/cost")
+    >>> path.as_posix(), path.stat().st_size > 0
+    ('figures/cost.png', True)
     """
     path = Path(path)
     if not path.suffix:

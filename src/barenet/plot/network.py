@@ -71,6 +71,17 @@ def plot_hidden_units(model: Any, X: Any, y: Any, *, margin: float = 1.0,
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from barenet import NeuralNetClassifier, datasets
+    >>> X, y = datasets.noisy_moons(n_samples=50)
+    >>> clf = NeuralNetClassifier((3,), learning_rate_init=0.05, max_iter=500,
+    ...                           random_state=0).fit(X, y)
+    >>> from barenet.plot import plot_hidden_units
+    >>> fig = plot_hidden_units(clf, X, y, resolution=20)
+    >>> type(fig).__name__, len(fig.axes) >= 3  # a map per hidden unit
+    ('Figure', True)
     """
     X, y = _check_data(X, y)
     net = as_network(model)
@@ -174,6 +185,15 @@ def plot_network(model: Any, *, feature_names: list[str] | None = None) -> Figur
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from barenet import shallow
+    >>> from barenet.plot import plot_network
+    >>> parameters = shallow.initialize_parameters(n_x=2, n_h=4, n_y=1)
+    >>> fig = plot_network(parameters, feature_names=["x", "y"])
+    >>> type(fig).__name__
+    'Figure'
     """
     net = as_network(model)
     sizes = net.layer_sizes

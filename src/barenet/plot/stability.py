@@ -129,6 +129,16 @@ def plot_stability(costs: Mapping[float, Array] | None = None,
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from barenet import datasets
+    >>> from barenet.plot import plot_stability
+    >>> X, y = datasets.gaussian_quantiles(n_samples=40)
+    >>> fig = plot_stability(X=X.T, Y=y.reshape(1, -1), learning_rates=(1.2, 0.5),
+    ...                      num_iterations=100, every=50)
+    >>> len(fig.axes)  # cost above, sharpness below
+    2
     """
     if costs is None or sharpness is None:
         computed = _curves(X, Y, learning_rates, n_h, num_iterations, seed, every)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+from scipy.sparse import issparse
 
 from ..engine.network import Network
 
@@ -16,7 +17,8 @@ class Batches:
     """Where the mini-batches of an epoch come from.
 
     In memory, the samples are shuffled by index and every batch is gathered
-    into one reused buffer: the data is never copied or reordered.  Streamed
+    into one reused buffer: the data is never copied or reordered (sparse
+    data: each batch is its rows, a small sparse matrix of its own).  Streamed
     (``block`` rows at a time, for a memory-mapped or Dask array larger than
     memory), the blocks are visited in random order and shuffled within
     themselves, each read once into memory; targets can be encoded batch by
@@ -25,7 +27,7 @@ class Batches:
     Parameters
     ----------
     X : array of shape (m, n_features)
-        NumPy array, ``numpy.memmap`` or Dask array.
+        NumPy array, ``numpy.memmap``, Dask array or ``scipy.sparse`` CSR matrix.
     Y : array of shape (m, n_outputs), or raw targets when ``encode`` is given
         (streaming only)
     sample_weight : array of shape (m,) or None
@@ -48,7 +50,8 @@ class Batches:
         if block is None:
             self.indices = np.arange(self.m)
             if batch < self.m:
-                self.X_buffer = np.empty((batch, X.shape[1]), X.dtype)
+                if not issparse(X):
+                    self.X_buffer = np.empty((batch, X.shape[1]), X.dtype)
                 self.Y_buffer = np.empty((batch, Y.shape[1]), Y.dtype)
 
     def __iter__(self) -> Iterator[tuple[Array, Array, Array | None]]:
@@ -61,7 +64,8 @@ class Batches:
                 self.rng.shuffle(self.indices)
             for start in range(0, self.m, self.batch):
                 idx = self.indices[start:start + self.batch]
-                Xb = np.take(self.X, idx, axis=0, out=self.X_buffer[:len(idx)])
+                Xb = (self.X[idx] if issparse(self.X)
+                      else np.take(self.X, idx, axis=0, out=self.X_buffer[:len(idx)]))
                 Yb = np.take(self.Y, idx, axis=0, out=self.Y_buffer[:len(idx)])
                 yield Xb, Yb, None if self.sw is None else self.sw[idx]
 
@@ -72,7 +76,7 @@ class Batches:
         for start in starts:
             stop = min(start + self.block, self.m)
             Xs = _read(self.X, start, stop)
-            if not np.all(np.isfinite(Xs)):
+            if not np.all(np.isfinite(Xs.data if issparse(Xs) else Xs)):
                 raise ValueError(f"X contains NaN or infinity in rows {start}..{stop - 1}; "
                                  "remove or impute those samples first")
             raw = _read(self.Y, start, stop)
@@ -85,26 +89,30 @@ class Batches:
                 yield Xs[idx], Yb, None if sw is None else sw[idx]
 
 
-def _read(a: Any, start: int, stop: int) -> Array:
-    """Rows ``start:stop`` of a NumPy, memory-mapped or Dask array, in memory."""
+def _read(a: Any, start: int, stop: int) -> Any:
+    """Rows ``start:stop`` of a NumPy, memory-mapped or Dask array, in memory.
+
+    Sparse blocks (a Dask array of ``scipy.sparse`` chunks) stay sparse, in CSR form.
+    """
     block = a[start:stop]
     if hasattr(block, "compute"):
         # NOTE: in this process, one task at a time: a thread pool would hold
         # several chunks in memory at once for no gain on a sequential read.
-        return np.asarray(block.compute(scheduler="synchronous"))
-    return np.asarray(block)
+        block = block.compute(scheduler="synchronous")
+    return block.tocsr() if issparse(block) else np.asarray(block)
 
 
 def feed(batches: Batches, net: Network) -> Iterator[tuple[int, Array, Array | None]]:
     """Each batch of ``batches`` written into ``net``'s inputs: yields ``(m, Y, sample_weight)``.
 
-    The samples are copied in as columns (:meth:`Network.inputs`); the full
-    batch is written once and stays in place from epoch to epoch.
+    The samples are copied in as columns, or sparse batches kept as they are
+    (:meth:`Network.write_inputs`); the full batch is written once and stays
+    in place from epoch to epoch.
     """
     for Xb, Yb, sw in batches:
         m = Xb.shape[0]
         if Xb is not batches.written:
-            net.inputs(m)[...] = Xb.T
+            net.write_inputs(Xb)
             batches.written = Xb if m == batches.m else None
         yield m, Yb, sw
 

@@ -75,8 +75,7 @@ def fit_lbfgs(net: Network, X: Array, Y: Array, sample_weight: Array | None,
     """
     from scipy.optimize import minimize
 
-    m = X.shape[0]
-    net.inputs(m)[...] = X.T
+    m = net.write_inputs(X)
     result = FitResult()
     accepted, accepted_loss = net.theta.astype(np.float64), np.inf
     n_fun, halted = 0, False

@@ -153,8 +153,10 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
                 # (As scikit-learn's: the schedule moves once per epoch.)
                 optimizer.learning_rate = schedule.at(result.samples_seen)
                 for m, Y, sw in feed(batches, net):
-                    total += m * train_step(net, m, Y, sw, optimizer, s.alpha,
-                                            s.max_grad_norm, guard, epoch)
+                    step_loss = train_step(net, m, Y, sw, optimizer, s.alpha,
+                                           s.max_grad_norm, guard, epoch)
+                    assert step_loss is not None  # returned unless train_step(loss=False)
+                    total += m * step_loss
                     result.samples_seen += m
                 result.n_iter += 1
                 info = _epoch_info(epoch, total / batches.m, optimizer, net, validation)

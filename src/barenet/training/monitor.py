@@ -118,6 +118,7 @@ class ConvergenceMonitor:
     def update(self, loss: float, score: float | None) -> bool:
         """Record an epoch's loss and validation score; return whether to stop."""
         if self.theta is not None:
+            assert score is not None, "the validation score is watched: pass it"
             improved = score > self.best_score + self.tol
             if score > self.best_score:
                 self.best_score = score

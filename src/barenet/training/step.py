@@ -46,7 +46,7 @@ def train_step(net: Network, m: int, Y: Array, sample_weight: Array | None,
     """
     net.forward(m)
     value = net.loss(Y, sample_weight, alpha) if loss else None
-    if guard is not None:
+    if guard is not None and value is not None:
         guard.check(value, epoch, optimizer.learning_rate)
     scale = optimizer.gradient_scale()              # the learning rate, for plain descent
     grad = net.backward(Y, sample_weight, alpha, scale)

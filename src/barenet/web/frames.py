@@ -94,7 +94,7 @@ def unit_maps(model, points: Array) -> list[dict[str, object]]:
         Per hidden layer: ``scale`` (one per unit) and ``data``, the units'
         maps one after the other.
     """
-    layers = []
+    layers: list[dict[str, object]] = []
     for A in hidden_activations(model, points):
         scale = np.maximum(1.0, np.abs(A).max(axis=0))
         values = (A / scale + 1) / 2

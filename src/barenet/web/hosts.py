@@ -38,6 +38,7 @@ def _address(text: str) -> _Address | None:
     text = text.lower()
     if len(text) > 300:  # a DNS name has at most 253 characters
         return None
+    port: str | None
     if text.startswith("["):
         inside, bracket, port = text[1:].partition("]")
         try:

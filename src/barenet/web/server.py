@@ -196,7 +196,7 @@ async def _answer(tab: _Tab, text: str, limits: Limits) -> dict[str, Any]:
             return await _step(tab, message, limits)
     except Exception:  # a bug must not take the tab down without a word
         log.exception("playground request failed")
-        return _error(kind, "the server failed on this request (its log says why); "
+        return _error(str(kind), "the server failed on this request (its log says why); "
                       "reset the run")
     return _error("message", f"unknown message type {shorten(kind)}; "
                   "expected 'config' or 'step'")

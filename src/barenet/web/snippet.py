@@ -8,7 +8,7 @@ it gives the very weights the page shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .._version import __version__
 from .config import PlaygroundConfig
@@ -44,7 +44,7 @@ def _runs(values: Sequence[int]) -> str:
 
 def python_snippet(
     config: PlaygroundConfig,
-    classes: Sequence[object],
+    classes: Iterable[object],
     epochs: int,
     lbfgs_fits: Sequence[int] = (),
     upload: tuple[str, str] | None = None,

@@ -8,7 +8,6 @@ same way.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .._text import shorten
-from ..tabular import parse_csv
+from ..tabular import parse_csv, read_header
 
 LABEL_NAMES = ("label", "y", "class", "target")
 MAX_ROWS = 2000
@@ -60,12 +59,9 @@ def safe_name(name: str | None) -> str:
     return base[:100]
 
 
-def _target(header_line: str) -> str:
+def _target(text: str) -> str:
     """The label column: one named like a label, else the last column."""
-    try:
-        header = [h.strip() for h in next(csv.reader([header_line]), [])]
-    except csv.Error:
-        return ""  # the reader says what is wrong with the line
+    header = read_header(text)  # (the reader says what is wrong with a bad one)
     for name in header:
         if name.lower() in LABEL_NAMES:
             return name
@@ -105,11 +101,10 @@ def parse_upload(
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{name} is not a UTF-8 text file; upload a CSV file") from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
+    if not text.strip():
         raise ValueError(f"{name} is empty; expected a header row such as x1,x2,label "
                          "and one row per point")
-    target = _target(lines[0])
+    target = _target(text)
     table = parse_csv(text, name, target=target)
     if len(table.feature_names) != 2:
         columns = shorten(", ".join([*table.feature_names, target]), 120)
@@ -119,6 +114,7 @@ def parse_upload(
     if len(table.X) > max_rows:
         raise ValueError(f"{name} has {len(table.X)} rows; the playground takes at most "
                          f"{max_rows}")
+    assert table.y is not None  # (read with a target column)
     classes, counts = np.unique(table.y, return_counts=True)
     if len(classes) != 2:
         some = ", ".join(shorten(str(c)) for c in classes[:5]) + (

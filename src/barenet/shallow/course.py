@@ -1,47 +1,18 @@
-"""The article's shallow network, function by function.
+"""The course's functions, to read top to bottom (imported from :mod:`barenet.shallow`).
 
-These are the functions of the tutorial and of the deep-learning course it
-follows, with the same names, arguments, defaults and **column layout**:
-``X`` is ``(n_x, m)`` (features x samples) and ``Y`` is ``(1, m)``, which is
-also the engine's layout.  Each is written out in the course's notation over
-:mod:`barenet.engine`, which holds the maths once for every model in barenet:
-the course's ``W1, b1`` are the first :class:`~barenet.engine.dense.Dense`
-layer's ``[W | b]``, and so on.
-
-The network is 2 inputs -> ``n_h`` tanh units -> 1 sigmoid output:
-
-* ``Z1 = W1 X + b1``, ``A1 = tanh(Z1)``, ``Z2 = W2 A1 + b2``, ``A2 = sigmoid(Z2)``
-* ``J = -(1/m) sum [Y log A2 + (1 - Y) log(1 - A2)]``
-* ``dZ2 = A2 - Y``, ``dW2 = (1/m) dZ2 A1^T``, ``db2 = (1/m) sum dZ2``,
-  ``dZ1 = W2^T dZ2 * (1 - A1**2)``, ``dW1 = (1/m) dZ1 X^T``, ``db1 = (1/m) sum dZ1``
-* ``theta <- theta - alpha dtheta``
-
-Training: :func:`nn_model` is one :func:`~barenet.training.step.train_step`
-of the engine's network per iteration, plain gradient descent as every
-estimator runs it; it equals the step functions called in a loop, up to
-rounding.  :func:`nn_model_sweep` is :func:`nn_model` once per hidden size.
-
-Randomness: :func:`initialize_parameters` uses ``numpy.random.RandomState(seed)``
-(never the global state), drawing ``W1`` then ``W2`` as the course does, so
-``seed=2`` gives the course's published numbers.
-
-Examples
---------
->>> from barenet import datasets, shallow
->>> X, y = datasets.load_planar_dataset()
->>> X, Y = X.T, y.reshape(1, -1)          # the course's layout
->>> parameters = shallow.nn_model(X, Y, n_h=4, num_iterations=1000)
->>> float((shallow.predict(parameters, X) == Y).mean()) > 0.8
-True
+The shallow network of the article, step by step in the course's notation,
+each line beside its formula: sizes, initialisation, forward pass, cost,
+backward pass, update, then training and prediction.  The maths is laid out in
+:mod:`barenet.shallow`'s docstring; that module is where to import them from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from ._course_checks import (
+from .._course_checks import (
     NAMES,
     check_parameters,
     check_sizes,
@@ -49,24 +20,18 @@ from ._course_checks import (
     check_X,
     check_XY,
 )
-from ._course_network import (
+from .._course_network import (
     check_training_memory,
     gradient_descent,
-    raise_divergences,
     to_network,
     to_parameters,
 )
-from ._course_network import training_memory as training_memory  # (public)
-from .engine.activations import sigmoid, tanh, tanh_derivative
-from .engine.initializers import small_random
-from .engine.losses import binary_log_loss
-from .training import DivergenceError
+from ..engine.activations import sigmoid, tanh, tanh_derivative
+from ..engine.initializers import small_random
+from ..engine.losses import binary_log_loss
 
 Array = np.ndarray
 Parameters = dict[str, Array]
-
-# The hidden-layer sizes the article sweeps over.
-ARTICLE_SIZES = (1, 2, 3, 4, 5, 20, 50)
 
 
 def layer_sizes(X: Array, Y: Array, n_h: int = 4) -> tuple[int, int, int]:
@@ -81,6 +46,15 @@ def layer_sizes(X: Array, Y: Array, n_h: int = 4) -> tuple[int, int, int]:
     Returns
     -------
     (n_x, n_h, n_y) : tuple of int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> X = np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]])  # 2 features x 3 samples
+    >>> Y = np.array([[1, 0, 1]])
+    >>> shallow.layer_sizes(X, Y)
+    (2, 4, 1)
     """
     return np.shape(X)[0], n_h, np.shape(Y)[0]
 
@@ -102,6 +76,15 @@ def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int = 2) -> Parame
     -------
     dict
         ``W1`` (n_h, n_x), ``b1`` (n_h, 1), ``W2`` (n_y, n_h), ``b2`` (n_y, 1).
+
+    Examples
+    --------
+    >>> from barenet import shallow
+    >>> parameters = shallow.initialize_parameters(n_x=2, n_h=4, n_y=1)
+    >>> {name: value.shape for name, value in parameters.items()}
+    {'W1': (4, 2), 'b1': (4, 1), 'W2': (1, 4), 'b2': (1, 1)}
+    >>> float(abs(parameters["W1"]).max()) < 0.05, float(abs(parameters["b1"]).max())
+    (True, 0.0)
     """
     for name, value in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
         if not isinstance(value, int | np.integer) or value < 1:
@@ -127,6 +110,18 @@ def forward_propagation(X: Array, parameters: Parameters) -> tuple[Array, dict[s
         Probability of class 1 for each sample.
     cache : dict
         ``Z1, A1`` (n_h, m) and ``Z2, A2`` (1, m), for the backward pass.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> X = np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]])  # 2 features x 3 samples
+    >>> Y = np.array([[1, 0, 1]])
+    >>> A2, cache = shallow.forward_propagation(X, shallow.initialize_parameters(2, 4, 1))
+    >>> A2.shape, sorted(cache)
+    ((1, 3), ['A1', 'A2', 'Z1', 'Z2'])
+    >>> A2.round(3).tolist()  # tiny weights: every probability near 0.5
+    [[0.5, 0.5, 0.5]]
     """
     X = check_X(X)
     check_parameters(parameters, X.shape[0])
@@ -153,6 +148,13 @@ def compute_cost(A2: Array, Y: Array) -> float:
     float
         The textbook value wherever it is finite; saturated outputs (exactly 0
         or 1) give a large finite cost instead of NaN or a warning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> round(shallow.compute_cost(np.array([[0.9, 0.2]]), np.array([[1, 0]])), 4)
+    0.1643
     """
     A2, Y = np.asarray(A2), np.asarray(Y)
     if A2.shape != Y.shape:
@@ -187,15 +189,27 @@ def backward_propagation(
     -------
     dict
         ``dW1, db1, dW2, db2``, each shaped like its parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> X = np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]])  # 2 features x 3 samples
+    >>> Y = np.array([[1, 0, 1]])
+    >>> parameters = shallow.initialize_parameters(2, 4, 1)
+    >>> A2, cache = shallow.forward_propagation(X, parameters)
+    >>> grads = shallow.backward_propagation(parameters, cache, X, Y)
+    >>> all(grads["d" + name].shape == value.shape for name, value in parameters.items())
+    True
     """
     X, Y = check_XY(X, Y)
     check_parameters(parameters, X.shape[0])
     m, W2 = X.shape[1], parameters["W2"]
-    A1, A2 = cache["A1"], cache["A2"]
+    Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
     dZ2 = A2 - Y                                      # (1, m): sigmoid and cross-entropy cancel
     dW2 = (1 / m) * (dZ2 @ A1.T)                      # (1, n_h)
     db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
-    dZ1 = (W2.T @ dZ2) * tanh_derivative(None, A1)    # (n_h, m): W2ᵀ dZ2 * (1 - A1**2)
+    dZ1 = (W2.T @ dZ2) * tanh_derivative(Z1, A1)      # (n_h, m): W2ᵀ dZ2 * (1 - A1**2)
     dW1 = (1 / m) * (dZ1 @ X.T)                       # (n_h, n_x)
     db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
@@ -218,6 +232,19 @@ def update_parameters(
     -------
     dict
         New parameters (the input dictionary is not modified).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> X = np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]])  # 2 features x 3 samples
+    >>> Y = np.array([[1, 0, 1]])
+    >>> parameters = shallow.initialize_parameters(2, 4, 1)
+    >>> A2, cache = shallow.forward_propagation(X, parameters)
+    >>> grads = shallow.backward_propagation(parameters, cache, X, Y)
+    >>> new = shallow.update_parameters(parameters, grads, learning_rate=1.2)
+    >>> bool(np.allclose(new["b2"], parameters["b2"] - 1.2 * grads["db2"]))
+    True
     """
     check_parameters(parameters)
     return {k: parameters[k] - learning_rate * grads["d" + k] for k in NAMES}
@@ -276,6 +303,14 @@ def nn_model(
     MemoryEstimateError
         If training would need more memory than is available (see
         :func:`training_memory`); nothing is allocated then.
+
+    Examples
+    --------
+    >>> from barenet import datasets, shallow
+    >>> X, y = datasets.load_planar_dataset()
+    >>> parameters = shallow.nn_model(X.T, y.reshape(1, -1), n_h=4, num_iterations=1000)
+    >>> float((shallow.predict(parameters, X.T) == y).mean()) > 0.85
+    True
     """
     X, Y = check_XY(X, Y)
     check_training(num_iterations, learning_rate)
@@ -285,88 +320,6 @@ def nn_model(
     net = to_network(initialize_parameters(n_x, n_h, n_y, seed))
     gradient_descent(net, X, Y, num_iterations, learning_rate, print_cost, callback)
     return to_parameters(net)
-
-
-def nn_model_sweep(
-    X: Array,
-    Y: Array,
-    hidden_sizes: Sequence[int],
-    num_iterations: int = 10000,
-    learning_rate: float = 1.2,
-    seed: int = 2,
-    *,
-    n_jobs: int | None = None,
-) -> list[Parameters]:
-    """Train one shallow network per hidden size: :func:`nn_model` for each.
-
-    Each network is exactly ``nn_model(X, Y, n_h, num_iterations,
-    learning_rate, seed=seed)``, bit for bit: the sweep and the single model
-    of the same size never disagree.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_x, m)
-    Y : ndarray of shape (1, m)
-        0/1 labels.
-    hidden_sizes : sequence of int
-        Hidden units of each network, e.g. ``(1, 2, 3, 4, 5, 20, 50)``.
-    num_iterations : int, default 10000
-    learning_rate : float, default 1.2
-    seed : int, default 2
-        Seed of :func:`initialize_parameters`, the same for every network.
-    n_jobs : int, optional
-        Processes to train the sizes in (joblib's meaning: None one, -1 one
-        per core); the largest sizes start first.  The results are the same.
-
-    Returns
-    -------
-    list of dict
-        The trained ``W1, b1, W2, b2`` of each network, in the order of
-        ``hidden_sizes``.
-
-    Raises
-    ------
-    DivergenceError
-        If networks diverge, as in :func:`nn_model`; the message names their sizes.
-    MemoryEstimateError
-        If the largest networks, as many as train at once, would not fit in memory.
-
-    Notes
-    -----
-    Training the sizes side by side in one batched pass (all hidden units in
-    one layer, a block-structured output layer) sums the matrix products in
-    another order, and at learning rate 1.2 the dynamics amplify those
-    roundings into visibly different weights (up to 0.14 on the article's data).
-
-    Examples
-    --------
-    >>> from barenet import datasets, shallow
-    >>> X, y = datasets.gaussian_quantiles()
-    >>> nets = shallow.nn_model_sweep(X.T, y.reshape(1, -1), (1, 4), num_iterations=500)
-    >>> [p["W1"].shape for p in nets]
-    [(1, 2), (4, 2)]
-    """
-    from joblib import Parallel, delayed, effective_n_jobs
-
-    X, Y = check_XY(X, Y)
-    check_training(num_iterations, learning_rate)
-    sizes = check_sizes(list(hidden_sizes), "hidden_sizes must be positive integers")
-    workers = min(effective_n_jobs(n_jobs), len(sizes))
-    check_training_memory(X.shape[0], sizes, X.shape[1], workers)
-    order = sorted(range(len(sizes)), key=lambda k: -sizes[k])  # the workers end together
-    fits = Parallel(n_jobs=n_jobs)(delayed(_fit_or_divergence)(
-        X, Y, sizes[k], num_iterations, learning_rate, seed) for k in order)
-    trained = [fit for _, fit in sorted(zip(order, fits, strict=True), key=lambda kf: kf[0])]
-    raise_divergences(sizes, trained)
-    return trained
-
-
-def _fit_or_divergence(X: Array, Y: Array, n_h: int, num_iterations: int, learning_rate: float,
-                       seed: int) -> Parameters | DivergenceError:
-    try:
-        return nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)
-    except DivergenceError as exc:
-        return exc
 
 
 def predict_proba(parameters: Parameters, X: Array) -> Array:
@@ -385,6 +338,17 @@ def predict_proba(parameters: Parameters, X: Array) -> Array:
     -----
     Many samples through a wide network go a chunk of columns at a time, so
     the memory needed does not grow with ``m``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> X = np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]])  # 2 features x 3 samples
+    >>> Y = np.array([[1, 0, 1]])
+    >>> parameters = shallow.nn_model(X, Y, n_h=2, num_iterations=200)
+    >>> proba = shallow.predict_proba(parameters, X)
+    >>> proba.shape, bool(((proba > 0.5) == Y).all())
+    ((1, 3), True)
     """
     X = check_X(X)
     check_parameters(parameters, X.shape[0])
@@ -395,5 +359,15 @@ def predict(parameters: Parameters, X: Array) -> Array:
     """Class predictions, an int array of shape ``(1, m)``: 1 where ``A2 > 0.5``, else 0.
 
     ``parameters`` and ``X`` as in :func:`predict_proba`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet import shallow
+    >>> X = np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]])  # 2 features x 3 samples
+    >>> Y = np.array([[1, 0, 1]])
+    >>> parameters = shallow.nn_model(X, Y, n_h=2, num_iterations=200)
+    >>> shallow.predict(parameters, X).tolist()
+    [[1, 0, 1]]
     """
     return (predict_proba(parameters, X) > 0.5).astype(int)
