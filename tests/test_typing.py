@@ -25,6 +25,8 @@ SCRIPT = textwrap.dedent("""\
     reveal_type(barenet.NeuralNetClassifier(hidden_layer_sizes=(4,)))
     reveal_type(barenet.NeuralNetRegressor())
     shallow.nn_model(np.zeros((2, 3)), np.zeros((1, 3)), n_h="four")
+    reveal_type(barenet.NeuralNetClassifier().fit(np.zeros((4, 2)), [0, 1, 0, 1]))
+    reveal_type(barenet.NeuralNetRegressor().fit(np.zeros((4, 2)), np.zeros(4)))
 """)
 
 # Large typed dependencies are left out (their names become Any), so that the
@@ -56,7 +58,8 @@ def mypy_report(tmp_path_factory) -> dict[int, list[str]]:
     return report
 
 
-@pytest.mark.parametrize("line, name", [(6, "NeuralNetClassifier"), (7, "NeuralNetRegressor")])
+@pytest.mark.parametrize("line, name", [(6, "NeuralNetClassifier"), (7, "NeuralNetRegressor"),
+                                        (9, "NeuralNetClassifier"), (10, "NeuralNetRegressor")])
 def test_the_estimators_have_their_own_type(mypy_report, line, name):
     (message,) = mypy_report[line]
     revealed = re.fullmatch(r'note: Revealed type is "(.*)"', message)
@@ -67,4 +70,4 @@ def test_the_estimators_have_their_own_type(mypy_report, line, name):
 def test_a_wrong_argument_is_caught(mypy_report):
     (message,) = mypy_report[8]
     assert message.startswith("error: ") and '"n_h"' in message and "[arg-type]" in message
-    assert set(mypy_report) == {6, 7, 8}, mypy_report  # nothing else: barenet itself imports
+    assert set(mypy_report) == {6, 7, 8, 9, 10}, mypy_report  # nothing else: barenet itself imports

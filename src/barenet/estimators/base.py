@@ -9,7 +9,7 @@ fit runs is :mod:`.fitting`; what it needs in memory, :mod:`.memory`.
 from __future__ import annotations
 
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.sparse import issparse
@@ -25,6 +25,7 @@ from ..training import Settings
 from .fitting import fit, validate
 
 Array = np.ndarray
+_Model = TypeVar("_Model", bound="_BaseNeuralNet")  # fit returns the estimator's own class
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -227,7 +228,8 @@ class _BaseNeuralNet(BaseEstimator):
         X = validate(self, X, reset=False, dtype=self._dtype(), accept_sparse="csr")
         return self._network().logits(X)
 
-    def fit(self, X, y, sample_weight=None, validation_data=None):
+    def fit(self: _Model, X: Any, y: Any, sample_weight: Any = None,
+            validation_data: tuple[Any, Any] | None = None) -> _Model:
         """Fit the network to ``X, y``.
 
         Parameters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelBinarizer
@@ -13,7 +15,7 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from ..engine.activations import sigmoid
 from ..engine.losses import log_sigmoid, log_softmax, softmax
-from .base import _BaseNeuralNet
+from .base import Array, _BaseNeuralNet
 from .fitting import fit
 
 
@@ -246,7 +248,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         return float(np.mean(np.all((Z > 0) == (Y > 0.5), axis=1)))
 
     @available_if(_BaseNeuralNet._partial_fit_available)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None,
+                    classes: Any = None) -> NeuralNetClassifier:
         """One epoch over ``X, y``, continuing from the current weights.
 
         The arguments are ``MLPClassifier.partial_fit``'s, in its order.
@@ -271,26 +274,26 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         """
         return fit(self, X, y, sample_weight, None, incremental=True, classes=classes)
 
-    def decision_function(self, X):
+    def decision_function(self, X: Any) -> Array:
         """Output logits: shape (n_samples,) for two classes, else (n_samples, n_outputs)."""
         Z = self._logits(X)
         return Z[:, 0] if self._output_name == "binary" else Z
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Any) -> Array:
         """Class probabilities, shape (n_samples, n_classes) (n_labels for multi-label)."""
         Z = self._logits(X)
         if self._output_name == "binary":
             return np.hstack([sigmoid(-Z), sigmoid(Z)])  # no 1 - p: exact near 0 too
         return softmax(Z) if self._output_name == "multiclass" else sigmoid(Z)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: Any) -> Array:
         """Logarithm of :meth:`predict_proba`, computed from the logits (never log 0)."""
         Z = self._logits(X)
         if self._output_name == "binary":
             return np.hstack([log_sigmoid(-Z), log_sigmoid(Z)])
         return log_softmax(Z) if self._output_name == "multiclass" else log_sigmoid(Z)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Array:
         """Predicted labels, shape (n_samples,) (an indicator matrix for multi-label)."""
         Z = self._logits(X)
         if self._output_name == "multiclass":

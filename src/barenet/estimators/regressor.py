@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
@@ -9,7 +11,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ..engine.losses import OUTPUTS
-from .base import _BaseNeuralNet
+from .base import Array, _BaseNeuralNet
 from .fitting import OUT_ACTIVATION, fit
 
 
@@ -109,7 +111,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         return float(r2_score(Y, net.output.activation(net.logits(X))))
 
     @available_if(_BaseNeuralNet._partial_fit_available)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
         """One epoch over ``X, y``, continuing from the current weights.
 
         Returns
@@ -118,7 +120,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         """
         return fit(self, X, y, sample_weight, None, incremental=True)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Array:
         """Predicted values, shape (n_samples,) or (n_samples, n_outputs).
 
         ``Z`` of the output layer for ``loss="squared_error"``, the means
