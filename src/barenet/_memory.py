@@ -193,8 +193,8 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
 
     * parameters: ``5 P s`` (:data:`PARAMETER_COPIES`);
     * optimiser state: ``k P s``, laid out like the parameters and updated
-      in place: ``k = 1`` for "sgd" (a velocity), ``3`` for "adam" (two
-      moments and a scratch vector), 0 for "gd" (plain descent);
+      in place: ``k = 1`` for "sgd" (a velocity), ``2`` for "adam" (two
+      moments; its scratch space is a small chunk), 0 for "gd" (plain descent);
     * L-BFGS: ``(2 m + 20) P`` float64 numbers: scipy's history of ``m = 10``
       vector pairs, and :data:`LBFGS_EXTRA_COPIES`;
     * activations: ``(B + r) (c U + 2 n_in) s``, ``c`` from
@@ -241,7 +241,7 @@ def fit_memory(layer_sizes: Sequence[int], n_samples: int, batch_size: int, solv
     per_row = ACTIVATION_COPIES[in_place] * sum(layer_sizes[1:]) + inputs
     parts = {
         "parameters": PARAMETER_COPIES * n_params * itemsize,
-        "optimiser state": {"sgd": 1, "adam": 3}.get(solver, 0) * n_params * itemsize,
+        "optimiser state": {"sgd": 1, "adam": 2}.get(solver, 0) * n_params * itemsize,
         "L-BFGS": (2 * LBFGS_HISTORY + LBFGS_EXTRA_COPIES) * n_params * 8 if lbfgs else 0,
         "activations": int(rows * per_row * itemsize),
         "data": 8 * n_samples,

@@ -24,6 +24,9 @@ from numpy.typing import DTypeLike
 
 Array = np.ndarray
 
+# Numbers Adam updates at a time (256 KiB of each float64 vector).
+ADAM_CHUNK = 32768
+
 
 class SGD:
     """Gradient descent, optionally with (Nesterov) momentum, in place.
@@ -113,7 +116,8 @@ class Adam:
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self.m, self.v = np.zeros(n, dtype), np.zeros(n, dtype)
-        self._scratch = np.empty(n, dtype)
+        self._scratch = np.empty(min(n, ADAM_CHUNK), dtype)
+        self._chunks = [slice(i, min(i + ADAM_CHUNK, n)) for i in range(0, n, ADAM_CHUNK)]
 
     def gradient_scale(self) -> float:
         """1: Adam's step is not proportional to the gradient."""
@@ -121,15 +125,23 @@ class Adam:
 
     def step(self, theta: Array, grad: Array) -> None:
         """Update ``theta`` in place from the gradient ``grad`` (left unchanged)."""
-        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._scratch
         self.t += 1
+        lr = self.learning_rate * math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
+        # NOTE: chunk by chunk, the twelve operations below run on numbers
+        # still in the CPU's cache (the same operations on each number, so the
+        # same results); on a large network, in one go, each would read its
+        # vectors from memory.
+        for part in self._chunks:
+            self._update(theta[part], grad[part], self.m[part], self.v[part], lr)
+
+    def _update(self, theta: Array, grad: Array, m: Array, v: Array, lr: float) -> None:
+        b1, b2, s = self.beta_1, self.beta_2, self._scratch[:len(grad)]
         m *= b1
         m += np.multiply(grad, 1 - b1, out=s)          # m <- b1 m + (1 - b1) g
         v *= b2
         np.multiply(grad, grad, out=s)
         s *= 1 - b2
         v += s                                         # v <- b2 v + (1 - b2) g**2
-        lr = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         np.sqrt(v, out=s)
         s += self.epsilon
         np.divide(m, s, out=s)
