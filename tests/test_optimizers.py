@@ -277,3 +277,21 @@ def test_clip_by_norm_keeps_float32():
     clip_by_norm(grad, 1.0)
     assert grad is same and grad.dtype == np.float32
     assert math.sqrt(float(np.sum(grad.astype(np.float64) ** 2))) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_adam_in_chunks_is_adam_on_whole_vectors_bit_for_bit():
+    # Longer than a chunk, and not a multiple of one: the formulas on whole vectors.
+    from barenet.engine.optimizers import ADAM_CHUNK
+
+    n, rng = 2 * ADAM_CHUNK + 123, np.random.default_rng(0)
+    theta, opt = rng.standard_normal(n), Adam(n, learning_rate=0.01)
+    want, m, v = theta.copy(), np.zeros(n), np.zeros(n)
+    for t in range(1, 4):
+        g = rng.standard_normal(n)
+        opt.step(theta, g)
+        m = 0.9 * m + (1 - 0.9) * g
+        v = 0.999 * v + (1 - 0.999) * (g * g)
+        lr = 0.01 * math.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        want -= (m / (np.sqrt(v) + 1e-8)) * lr
+        assert_array_equal(theta, want)
+    assert opt._scratch.size == ADAM_CHUNK  # one chunk of scratch, not a copy of theta
