@@ -27,14 +27,13 @@ import gzip
 import io
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
 import numpy as np
 
-from ._files import atomic_write
 from ._tabular_parsers import (
     MAX_ABS_FEATURE,
     MAX_FIELD_CHARS,
@@ -50,6 +49,7 @@ from ._tabular_parsers import (
     parse_python,
     text_stream,
 )
+from ._tabular_write import write_csv
 from ._text import shorten
 
 __all__ = ["DELIMITERS", "IMPUTE_STRATEGIES", "MAX_ABS_FEATURE", "MAX_FIELD_CHARS", "MISSING",
@@ -74,6 +74,13 @@ class Table:
     target : str or None
     n_imputed : int
         Missing feature values filled in (0 unless ``impute`` was given).
+
+    Examples
+    --------
+    >>> table = parse_csv("x1,x2,label\\n0.5,1.0,cat\\n-1.0,,dog\\n", "pets.csv",
+    ...                   target="label", impute="mean")
+    >>> table.X.tolist(), table.y.tolist(), table.feature_names, table.n_imputed
+    ([[0.5, 1.0], [-1.0, 1.0]], ['cat', 'dog'], ['x1', 'x2'], 1)
     """
 
     X: np.ndarray
@@ -340,58 +347,3 @@ def _impute(X: np.ndarray, strategy: str, layout: Layout) -> tuple[np.ndarray, i
     from sklearn.impute import SimpleImputer
 
     return SimpleImputer(strategy=strategy).fit_transform(X), n_missing
-
-
-# Text starting with these is run as a formula by spreadsheet programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value  # NOTE: the usual escape: a leading apostrophe means "text"
-    return value
-
-
-def _escaped(values: Iterable[object]) -> list[object]:
-    return [_cell(v) for v in values]
-
-
-def write_csv(
-    path: str | os.PathLike[str] | None, header: Sequence[str], columns: Sequence[np.ndarray]
-) -> str | None:
-    """Write columns under a header, atomically; to a string when ``path`` is None.
-
-    Text cells that begin like a formula (``=``, ``+``, ``-``, ``@``, a tab or
-    a carriage return) and are not numbers get a leading apostrophe, so that a
-    spreadsheet opening the file shows them instead of running them.
-
-    Parameters
-    ----------
-    path : path-like or None
-    header : sequence of str
-    columns : sequence of ndarray
-        Equally long.
-
-    Returns
-    -------
-    str or None
-        The CSV text when ``path`` is None.
-
-    Raises
-    ------
-    OSError
-        (:class:`barenet._files.WriteError`) naming ``path`` when it cannot
-        be written; nothing is left half-written.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_escaped(header))
-    writer.writerows(zip(*(_escaped(np.asarray(c).tolist()) for c in columns), strict=True))
-    if path is None:
-        return buffer.getvalue()
-    atomic_write(path, lambda fh: fh.write(buffer.getvalue().encode("utf-8")))
-    return None
