@@ -152,7 +152,9 @@ def _backend(scheduler: str | None, dask_workers: int | None,
         raise ValueError(f"cannot reach the Dask scheduler {scheduler!r} ({exc}); check the "
                          "address (e.g. tcp://127.0.0.1:8786)") from None
     try:
-        echo(f"{name}; dashboard: {client.dashboard_link}")
+        # (a scheduler started without a dashboard has none to link to)
+        served = client.scheduler_info().get("services", {})
+        echo(f"{name}; dashboard: {client.dashboard_link}" if "dashboard" in served else name)
         with joblib.parallel_backend("dask"):
             yield name
     finally:

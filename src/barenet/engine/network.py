@@ -367,9 +367,14 @@ class Network:
 
     def _by_chunks(self, X: Any, chunk: int | None, read) -> list[Array]:
         m = X.shape[0]
-        X = X.tocsr() if issparse(X) else X  # (rows sliced cheaply)
+        sparse = issparse(X)
+        X = X.tocsr() if sparse else X  # (rows sliced cheaply)
         if chunk is None:
-            chunk = forward_rows(sum(self.layer_sizes[1:]), self.theta.itemsize, 4096)
+            units = sum(self.layer_sizes[1:])
+            # Sparse data: scipy's product copies the first layer's Wᵀ once a
+            # chunk; chunks whose activations outweigh that copy amortise it.
+            most = max(4096, min(65536, self.layers[0].W_T.size // (4 * units))) if sparse else 4096
+            chunk = forward_rows(units, self.theta.itemsize, most)
         out: list[Array] | None = None
         for start in range(0, m, chunk) if m else [0]:
             rows = X[start:start + chunk]
