@@ -34,7 +34,14 @@ GRID_WORK = 4e8
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Percentage of correctly labelled points, as the article prints it."""
+    """Percentage of correctly labelled points, as the article prints it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> accuracy(np.array([[0, 1, 1, 0]]), np.array([0, 1, 0, 0]))   # any shapes, same size
+    75.0
+    """
     return float(np.mean(np.ravel(y_true) == np.ravel(y_pred)) * 100)
 
 

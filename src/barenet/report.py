@@ -25,14 +25,43 @@ from ._files import atomic_write
 
 @dataclass
 class Section:
-    """A heading and its blocks."""
+    """A heading and its blocks.
+
+    Each block is a tuple: ``("p", text)``, ``("list", items)``,
+    ``("code", text)``, ``("table", header, rows)`` or
+    ``("figure", path, alt)``.
+
+    Examples
+    --------
+    >>> section = Section("Data", [("p", "Two moons, **200** points.")])
+    >>> section.blocks.append(("list", ["noise 0.2", "seed 0"]))
+    >>> [kind for kind, *args in section.blocks]
+    ['p', 'list']
+    """
 
     title: str
     blocks: list[tuple] = field(default_factory=list)
 
 
 def to_markdown(title: str, sections: list[Section]) -> str:
-    """The report as Markdown, figures referenced by file name."""
+    """The report as Markdown, figures referenced by file name.
+
+    Examples
+    --------
+    >>> sections = [Section("Results", [("p", "The network wins."),
+    ...                                 ("table", ["model", "accuracy"], [["network", "97.5"]])])]
+    >>> print(to_markdown("Demo", sections))
+    # Demo
+    <BLANKLINE>
+    ## Results
+    <BLANKLINE>
+    The network wins.
+    <BLANKLINE>
+    | model | accuracy |
+    | ---: | ---: |
+    | network | 97.5 |
+    <BLANKLINE>
+    """
     out = [f"# {title}", ""]
     for section in sections:
         out += [f"## {section.title}", ""]
@@ -69,7 +98,15 @@ text-align:right}figure{margin:1rem 0}"""
 
 
 def to_html(title: str, sections: list[Section]) -> str:
-    """The report as one HTML page with every figure embedded."""
+    """The report as one HTML page with every figure embedded.
+
+    Examples
+    --------
+    >>> page = to_html("Demo", [Section("Results", [("p", "**97.5%** for `hidden=4`")])])
+    >>> page.splitlines()[-3:]
+    ['<h2>Results</h2>', '<p><strong>97.5%</strong> for <code>hidden=4</code></p>',
+     '</body></html>']
+    """
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
            f"<h1>{html.escape(title)}</h1>"]
@@ -99,7 +136,19 @@ def to_html(title: str, sections: list[Section]) -> str:
 
 
 def write_reports(title: str, sections: list[Section], folder: Path) -> dict[str, Path]:
-    """Write ``report.md`` and ``report.html`` into ``folder`` (atomically)."""
+    """Write ``report.md`` and ``report.html`` into ``folder`` (atomically).
+
+    Returns the paths written, by name: ``report`` and ``report_html``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> paths = write_reports("Demo", [Section("Results", [("p", "Done.")])], Path("."))
+    >>> {name: path.name for name, path in paths.items()}
+    {'report': 'report.md', 'report_html': 'report.html'}
+    >>> Path("report.md").read_text().splitlines()[0]
+    '# Demo'
+    """
     md, page = to_markdown(title, sections), to_html(title, sections)
     return {
         "report": atomic_write(folder / "report.md", lambda fh: fh.write(md.encode("utf-8"))),

@@ -28,6 +28,15 @@ def environment() -> dict:
         ``version`` and ``num_threads``) and ``torch`` (its version, or
         ``"not installed"``); with PyTorch also ``torch_threads`` (the
         threads W1 and W2 run it on) and ``torch_default_threads``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> env = environment()
+    >>> {"barenet", "numpy", "scikit-learn", "python", "machine", "cpus", "blas"} <= set(env)
+    True
+    >>> env["numpy"] == np.__version__, type(env["blas"]).__name__
+    (True, 'list')
     """
     import sklearn
     from threadpoolctl import threadpool_info
@@ -66,6 +75,27 @@ def format_table(result: dict) -> str:
         seconds, microseconds per iteration where the workload reports them,
         ratio; the status instead when the system did not run) and the
         check's message; then one line on how to read the ratios.
+
+    Examples
+    --------
+    A result written out by hand (:func:`~barenet.bench.run_bench` makes
+    them), with one system that did not run:
+
+    >>> result = {"quick": True, "workloads": {"W0": {
+    ...     "title": "a toy workload", "repeats": 3, "reference": "barenet",
+    ...     "systems": {"barenet": {"status": "ok", "median_s": 0.5},
+    ...                 "peer": {"status": "ok", "median_s": 1.5},
+    ...                 "missing peer": {"status": "not installed"}},
+    ...     "ratios": {"peer": 3.0}, "check": None}}}
+    >>> print(format_table(result))
+    W0: a toy workload (median of 3 rounds, quick)
+      system        median s   ratio
+      barenet          0.500    1.00
+      peer             1.500    3.00
+      missing peer not installed
+    <BLANKLINE>
+    ratio = the system's median time / barenet's (above 1: barenet is faster);
+    compare ratios, not times across runs.
     """
     lines: list[str] = []
     for wid, w in result["workloads"].items():

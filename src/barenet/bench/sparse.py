@@ -39,6 +39,14 @@ def sparse_data(n_samples: int, seed: int = 0) -> tuple[Any, np.ndarray]:
         :data:`PER_ROW` non-zeros per row at random columns, values in [0, 1).
     y : ndarray of shape (n_samples,)
         0 or 1: the sign of ``X w`` for a random ``w``.
+
+    Examples
+    --------
+    >>> X, y = sparse_data(4)
+    >>> X.format, X.shape, X.getnnz(axis=1).tolist()
+    ('csr', (4, 50000), [50, 50, 50, 50])
+    >>> y.tolist()
+    [1, 1, 0, 0]
     """
     from scipy.sparse import csr_matrix
 

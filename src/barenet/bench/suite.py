@@ -46,6 +46,22 @@ def run_bench(
         ``us_per_iteration``, from the median), ``ratios`` (each system's median time over the
         reference's: above 1 means barenet is faster) and ``check``.  Plain
         types only, ready for ``json.dumps``.
+
+    Examples
+    --------
+    A smoke run of the cheapest workload, one round (the times differ from
+    run to run, so only the layout of the result is shown):
+
+    >>> result = run_bench(["W1"], quick=True, repeats=1, echo=lambda line: None)
+    >>> sorted(result), list(result["workloads"])
+    (['environment', 'quick', 'workloads'], ['W1'])
+    >>> w1 = result["workloads"]["W1"]
+    >>> sorted(w1)
+    ['check', 'iterations', 'ratios', 'reference', 'repeats', 'systems', 'title']
+    >>> w1["reference"], w1["repeats"], w1["iterations"]
+    ('barenet nn_model', 1, 500)
+    >>> sorted(w1["systems"][w1["reference"]])
+    ['median_s', 'min_s', 'status', 'times_s', 'us_per_iteration']
     """
     unknown = [w for w in workloads if w not in WORKLOADS]
     if unknown:

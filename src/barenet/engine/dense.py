@@ -40,6 +40,17 @@ class SparseRows:
 
     Rows = samples, in CSR form, as the user gave them (no row of ones: the
     bias is added on its own).  :class:`Dense` multiplies it as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> layer = Dense(np.array([[1.0, 2.0, 0.5]]), np.empty((1, 3)), ACTIVATIONS["tanh"])
+    >>> A_in = SparseRows()
+    >>> A_in.X = csr_matrix([[1.0, 0.0], [0.0, 3.0]])      # 2 samples, rows = samples
+    >>> layer.forward(A_in, np.empty((1, 2))).tolist()      # (X Wᵀ)ᵀ + b
+    [[1.5, 6.5]]
     """
 
     __slots__ = ("X",)

@@ -35,6 +35,14 @@ def envelope(x: Array, y: Array, columns: int) -> tuple[Array, Array, Array]:
         The middle of each non-empty column, ``k <= columns``.
     low, high : ndarray of shape (k,)
         ``min y`` and ``max y`` over each column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, y = np.arange(8.0), np.array([0.0, 3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
+    >>> centres, low, high = envelope(x, y, columns=2)   # x in [0, 3.5) and [3.5, 7]
+    >>> centres.tolist(), low.tolist(), high.tolist()
+    ([1.75, 5.25], [0.0, 1.0], [4.0, 9.0])
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or x.size == 0:
@@ -65,6 +73,17 @@ def draw_curve(ax: Axes, x: Array, y: Array, **style) -> None:
     x, y : ndarray of shape (n,)
     **style
         Passed to ``ax.plot`` or ``ax.fill_between`` (``color``, ``label``, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure(figsize=(2, 1), dpi=50).add_subplot()   # 77 pixel columns wide
+    >>> draw_curve(ax, np.arange(10), np.arange(10.0))      # few points: a line
+    >>> x = np.arange(1000)
+    >>> draw_curve(ax, x, np.sin(x), color="C1")            # too dense: the envelope
+    >>> len(ax.lines), len(ax.collections)
+    (1, 1)
     """
     columns = max(1, int(ax.get_window_extent().width))
     if np.size(x) <= columns:

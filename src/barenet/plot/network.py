@@ -26,7 +26,17 @@ POSITIVE_CMAP = ListedColormap(WEIGHT_CMAP(np.linspace(0.5, 1.0, 128)), "RdBu_bl
 
 def as_network(model: Any) -> Network:
     """The :class:`~barenet.engine.network.Network` of a fitted estimator or of the article's
-    parameter dictionary (``W1, b1, W2, b2``, features x samples), or ``model`` itself."""
+    parameter dictionary (``W1, b1, W2, b2``, features x samples), or ``model`` itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> parameters = {"W1": np.ones((4, 2)), "b1": np.zeros((4, 1)),
+    ...               "W2": np.ones((1, 4)), "b2": np.zeros((1, 1))}   # the article's 2-4-1
+    >>> net = as_network(parameters)
+    >>> net.layer_sizes, type(net).__name__, as_network(net) is net
+    ([2, 4, 1], 'Network', True)
+    """
     if isinstance(model, Network):
         return model
     if isinstance(model, dict):

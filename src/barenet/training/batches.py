@@ -38,6 +38,17 @@ class Batches:
         Rows read at a time; streaming when given.
     encode : callable, optional
         ``encode(raw_targets) -> Y`` for one batch, when streaming.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, Y = np.arange(16.0).reshape(8, 2), np.ones((8, 1))
+    >>> batches = Batches(X, Y, None, 3, np.random.RandomState(0), shuffle=True)
+    >>> [Xb.shape for Xb, Yb, sw in batches]             # one epoch, batches of 3
+    [(3, 2), (3, 2), (2, 2)]
+    >>> seen = [row for Xb, Yb, sw in batches for row in Xb[:, 0].tolist()]
+    >>> sorted(seen) == X[:, 0].tolist()                 # every sample once an epoch
+    True
     """
 
     def __init__(self, X: Any, Y: Any, sample_weight: Array | None, batch: int,
@@ -108,6 +119,21 @@ def feed(batches: Batches, net: Network) -> Iterator[tuple[int, Array, Array | N
     The samples are copied in as columns, or sparse batches kept as they are
     (:meth:`Network.write_inputs`); the full batch is written once and stays
     in place from epoch to epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> X, Y = np.arange(16.0).reshape(8, 2), np.ones((8, 1))
+    >>> batches = Batches(X, Y, None, 3, np.random.RandomState(0), shuffle=True)
+    >>> [(m, Yb.shape) for m, Yb, sw in feed(batches, net)]   # each batch now in net's inputs
+    [(3, (3, 1)), (3, (3, 1)), (2, (2, 1))]
+    >>> full = Batches(X, Y, None, 8, np.random.RandomState(0), shuffle=True)
+    >>> [m for m, Yb, sw in feed(full, net)], full.written is X   # written once, kept
+    ([8], True)
     """
     for Xb, Yb, sw in batches:
         m = Xb.shape[0]

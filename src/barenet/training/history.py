@@ -19,6 +19,11 @@ class EpochInfo:
         None for L-BFGS.
     val_loss, val_score : float or None
         On the held-out data, when there is some.
+
+    Examples
+    --------
+    >>> EpochInfo(0, 0.69, learning_rate=0.1).as_dict()
+    {'epoch': 0, 'loss': 0.69, 'learning_rate': 0.1, 'val_loss': None, 'val_score': None}
     """
 
     epoch: int
@@ -34,7 +39,16 @@ class EpochInfo:
 
 @dataclass
 class History:
-    """Per-epoch figures of a fit."""
+    """Per-epoch figures of a fit.
+
+    Examples
+    --------
+    >>> history = History()
+    >>> history.record(EpochInfo(0, 0.69, learning_rate=0.1))
+    >>> history.record(EpochInfo(1, 0.52, learning_rate=0.1, val_score=0.75))
+    >>> history.as_dict()       # each series holds the epochs that have the figure
+    {'loss': [0.69, 0.52], 'val_loss': [], 'val_score': [0.75], 'learning_rate': [0.1, 0.1]}
+    """
 
     loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)

@@ -72,6 +72,22 @@ def fit_lbfgs(net: Network, X: Array, Y: Array, sample_weight: Array | None,
         when SciPy reports success; a
         :class:`~barenet.training.monitor.DivergenceError` if the loss becomes
         non-finite, ``net`` then keeping the last finite iterate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> X = np.random.RandomState(0).randn(8, 2)
+    >>> Y = (X[:, :1] > 0).astype(float)
+    >>> result = fit_lbfgs(net, X, Y, None, Settings(alpha=1.0, max_iter=50))
+    >>> result.converged, result.n_iter == len(result.history.loss)
+    (True, True)
+    >>> round(result.best_loss, 3), result.history.learning_rate   # no learning rate here
+    (0.377, [])
     """
     from scipy.optimize import minimize
 

@@ -28,7 +28,17 @@ Array = np.ndarray
 
 @dataclass
 class Settings:
-    """What the training loops need to know (the estimator's parameters)."""
+    """What the training loops need to know (the estimator's parameters).
+
+    The defaults follow scikit-learn's ``MLPClassifier`` (``max_grad_norm``,
+    which it lacks, is off).
+
+    Examples
+    --------
+    >>> settings = Settings(solver="sgd", learning_rate_init=0.5, max_iter=20)
+    >>> settings.solver, settings.batch_size, settings.alpha
+    ('sgd', 200, 0.0001)
+    """
 
     solver: str = "adam"
     batch_size: int = 200
@@ -52,7 +62,21 @@ class Settings:
 
 @dataclass
 class Validation:
-    """Held-out data watched during training: ``score(net)`` and the output's loss."""
+    """Held-out data watched during training: ``score(net)`` and the output's loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> X, Y = np.eye(2), np.array([[1.0], [0.0]])
+    >>> validation = Validation(X, Y, lambda net: float(np.mean((net.logits(X) > 0) == Y)))
+    >>> validation.score(net), round(validation.loss(net), 4)
+    (0.5, 0.7242)
+    """
 
     X: Array
     Y: Array
@@ -69,6 +93,22 @@ class FitResult:
 
     ``diverged`` says how training diverged when early stopping kept the
     best validated weights instead of raising; None otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> X, Y = np.random.RandomState(0).randn(8, 2), np.ones((8, 1))
+    >>> batches = Batches(X, Y, None, 8, np.random.RandomState(0), shuffle=False)
+    >>> result = fit_stochastic(net, batches, Settings(max_iter=5))
+    >>> result.n_iter, result.samples_seen, len(result.history.loss), result.converged
+    (5, 40, 5, False)
+    >>> type(result.optimizer).__name__                 # to go on with (``warm_start``)
+    'Adam'
     """
 
     history: History = field(default_factory=History)
@@ -83,7 +123,22 @@ class FitResult:
 
 
 def make_optimizer(settings: Settings, net: Network) -> SGD | Adam:
-    """The optimiser named by ``settings.solver``, its state laid out like ``net.theta``."""
+    """The optimiser named by ``settings.solver``, its state laid out like ``net.theta``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> sgd = make_optimizer(Settings(solver="sgd", learning_rate_init=0.5), net)
+    >>> type(sgd).__name__, sgd.learning_rate
+    ('SGD', 0.5)
+    >>> type(make_optimizer(Settings(), net)).__name__
+    'Adam'
+    """
     n, dtype = net.theta.size, net.theta.dtype
     if settings.solver == "sgd":
         return SGD(n, settings.learning_rate_init, settings.momentum,
@@ -134,6 +189,31 @@ def fit_stochastic(net: Network, batches: Batches, settings: Settings, *,
         once an epoch has been validated, training stops instead: ``net``
         gets the best validated weights back and ``FitResult.diverged``
         says what happened.
+
+    Examples
+    --------
+    Full-batch gradient descent on a tiny network; ``on_epoch`` stops it
+    once every held-out sample is classified right:
+
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> rng = np.random.RandomState(0)
+    >>> X, X_val = rng.randn(8, 2), rng.randn(8, 2)
+    >>> Y, Y_val = (X[:, :1] > 0).astype(float), (X_val[:, :1] > 0).astype(float)
+    >>> batches = Batches(X, Y, None, 8, rng, shuffle=False)
+    >>> settings = Settings(solver="sgd", learning_rate_init=0.5, max_iter=50)
+    >>> validation = Validation(X_val, Y_val,
+    ...                         lambda net: float(np.mean((net.logits(X_val) > 0) == Y_val)))
+    >>> result = fit_stochastic(net, batches, settings, validation=validation,
+    ...                         on_epoch=lambda info: info.val_score == 1.0)
+    >>> result.n_iter, [round(loss, 3) for loss in result.history.loss]
+    (7, [0.612, 0.444, 0.366, 0.343, 0.34, 0.34, 0.332])
+    >>> result.history.val_score
+    [0.875, 0.875, 0.875, 0.875, 0.875, 0.875, 1.0]
     """
     s = settings
     optimizer = optimizer or make_optimizer(s, net)

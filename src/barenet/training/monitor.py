@@ -22,7 +22,27 @@ BLOWUP_FACTOR = 1e6
 
 
 class DivergenceError(ValueError):
-    """Training diverged (the loss blew up or became non-finite): the learning rate is too large."""
+    """Training diverged (the loss blew up or became non-finite): the learning rate is too large.
+
+    A ``ValueError``, so ``except ValueError`` catches it too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> from barenet.training import Batches, Settings, fit_stochastic
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["regression"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> X, Y = np.eye(2)[[0, 1, 1, 0]], np.array([[1.0], [1.0], [0.0], [0.0]])
+    >>> batches = Batches(X, Y, None, 4, np.random.RandomState(0), shuffle=False)
+    >>> try:
+    ...     fit_stochastic(net, batches, Settings(solver="sgd", learning_rate_init=100.0))
+    ... except DivergenceError as error:
+    ...     print(str(error).split(":")[0], bool(np.all(np.isfinite(net.theta))))
+    training diverged at epoch 3 True
+    """
 
 
 def blew_up(loss: float, first_loss: float) -> bool:
@@ -31,6 +51,11 @@ def blew_up(loss: float, first_loss: float) -> bool:
     It is not finite, or it exceeds ``BLOWUP_FACTOR * (first_loss + 1)``,
     ``first_loss`` being the loss before the first step: the one test of
     divergence, for every training loop.
+
+    Examples
+    --------
+    >>> blew_up(0.9, first_loss=0.7), blew_up(float("nan"), 0.7), blew_up(1e7, 0.7)
+    (False, True, True)
     """
     return not (math.isfinite(loss) and loss <= BLOWUP_FACTOR * (first_loss + 1))
 
@@ -48,6 +73,24 @@ class DivergenceGuard:
     ----------
     theta : ndarray
         The parameters being trained (watched in place).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.zeros(2)
+    >>> guard = DivergenceGuard(theta)
+    >>> guard.check(0.7, epoch=0, learning_rate=0.1)     # the first loss sets the scale
+    >>> theta += 1.0                                     # a step
+    >>> guard.check(0.5, epoch=0, learning_rate=0.1)     # fine: these weights are kept
+    >>> theta += np.inf                                  # a step that blows up
+    >>> guard.check(float("inf"), epoch=1, learning_rate=0.1)
+    Traceback (most recent call last):
+    ...
+    barenet.training.monitor.DivergenceError: training diverged at epoch 2: ...
+    >>> theta.tolist()                                   # rolled back
+    [1.0, 1.0]
+    >>> guard.reason
+    'training diverged at epoch 2: the loss went from 0.7 to inf (learning rate 0.1)'
     """
 
     def __init__(self, theta: Array) -> None:
@@ -105,6 +148,20 @@ class ConvergenceMonitor:
     schedule : LearningRateSchedule
     theta : ndarray, optional
         The parameters, when the validation score is watched (early stopping).
+
+    Examples
+    --------
+    >>> from barenet.engine.optimizers import LearningRateSchedule
+    >>> monitor = ConvergenceMonitor(0.01, 2, LearningRateSchedule("constant", 0.1))
+    >>> [monitor.update(loss, None) for loss in [1.0, 0.5, 0.499, 0.498, 0.497]]
+    [False, False, False, False, True]
+    >>> monitor.message
+    'Training loss did not improve more than tol=0.010000 for 2 consecutive epochs. Stopping.'
+    >>> adaptive = ConvergenceMonitor(0.01, 0, LearningRateSchedule("adaptive", 0.1))
+    >>> adaptive.update(1.0, None), adaptive.update(1.0, None)   # a plateau: rate / 5
+    (False, False)
+    >>> round(adaptive.schedule.rate, 4)
+    0.02
     """
 
     def __init__(self, tol: float, n_iter_no_change: float | None,

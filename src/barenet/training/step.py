@@ -43,6 +43,22 @@ def train_step(net: Network, m: int, Y: Array, sample_weight: Array | None,
     -------
     float or None
         The loss (penalty included) at the weights before the step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from barenet.engine.activations import ACTIVATIONS
+    >>> from barenet.engine.losses import OUTPUTS
+    >>> from barenet.engine.network import Network
+    >>> from barenet.engine.optimizers import SGD
+    >>> net = Network([2, 3, 1], [ACTIVATIONS["tanh"]], OUTPUTS["binary"])
+    >>> net.theta[:] = np.linspace(-0.5, 0.5, net.theta.size)
+    >>> X, Y = np.random.RandomState(0).randn(8, 2), np.ones((8, 1))
+    >>> m = net.write_inputs(X)                         # the batch, once
+    >>> optimizer = SGD(net.theta.size, learning_rate=0.5)
+    >>> losses = [train_step(net, m, Y, None, optimizer) for _ in range(3)]
+    >>> losses[2] < losses[1] < losses[0]               # each step lowers the loss
+    True
     """
     net.forward(m)
     value = net.loss(Y, sample_weight, alpha) if loss else None
