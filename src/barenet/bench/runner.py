@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import statistics
 import time
+import tracemalloc
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +86,46 @@ def timed(run: Runner) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+def quiet_fit(make: Callable[[], Any], X: Any, y: Any) -> Callable[[], Any]:
+    """A runner that fits a new estimator ``make()`` to ``X, y`` and returns it.
+
+    The workloads stop fits early on purpose (one epoch, a fixed number of
+    iterations): their ``ConvergenceWarning`` is silenced.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> run = quiet_fit(lambda: LogisticRegression(max_iter=1), [[0.0], [1.0]], [0, 1])
+    >>> type(run()).__name__
+    'LogisticRegression'
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return make().fit(X, y)
+
+    return run
+
+
+def traced_peak(run: Runner) -> int:
+    """Bytes at the peak of what Python and NumPy allocate during one call of ``run``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> traced_peak(lambda: np.ones(1_000_000)) >= 8_000_000
+    True
+    """
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def time_case(case: Case, rounds: int, echo: Callable[[str], None]) -> dict:

@@ -11,14 +11,11 @@ which sets a floor under W3's epoch, and barenet's peak traced memory.
 from __future__ import annotations
 
 import functools
-import tracemalloc
-import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .runner import NOT_INSTALLED, Case, Runner, timed
+from .runner import NOT_INSTALLED, Case, Runner, quiet_fit, timed, traced_peak
 
 HIDDEN = (64, 64)
 """Hidden layer sizes of the W3 network (2-64-64-1, tanh)."""
@@ -106,17 +103,6 @@ def _torch_train(X: np.ndarray, y: np.ndarray) -> Runner | str:
     return run
 
 
-def _sklearn_fit(X: np.ndarray, y: np.ndarray) -> Callable[[], Any]:
-    from sklearn.exceptions import ConvergenceWarning
-
-    def run():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return _sklearn_model().fit(X, y)
-
-    return run
-
-
 def w3(quick: bool) -> Case:
     """W3: one epoch of mini-batch SGD on a million points, float32.
 
@@ -136,13 +122,14 @@ def w3(quick: bool) -> Case:
     systems: dict[str, Runner | str] = {
         "barenet NeuralNetClassifier": lambda: _barenet_model().fit(X, y),
         "PyTorch (CPU, same threads)": _torch_train(X, y),
-        "scikit-learn MLPClassifier": _sklearn_fit(X, y),
+        "scikit-learn MLPClassifier": quiet_fit(_sklearn_model, X, y),
     }
 
     def check(outputs: dict[str, Any], medians: dict[str, float]) -> dict:
         accuracy = float(outputs["barenet NeuralNetClassifier"].score(X[:50_000], y[:50_000]))
         dtypes = {str(W.dtype) for W in outputs["barenet NeuralNetClassifier"].coefs_}
-        peak, data = traced_peak(X, y), X.nbytes + y.nbytes
+        peak = traced_peak(lambda: _barenet_model().fit(X, y))
+        data = X.nbytes + y.nbytes
         flops, rate = epoch_flops(len(X)), gemm_peak()
         floor, epoch = flops / rate, medians["barenet NeuralNetClassifier"]
         return {"ok": dtypes == {"float32"} and accuracy > 0.6,
@@ -179,7 +166,7 @@ def w4(quick: bool) -> Case:
     """
     X, y = _data(quick)
     ours = _barenet_model().fit(X[:20_000], y[:20_000])
-    theirs = _sklearn_fit(X[:20_000], y[:20_000])()
+    theirs = quiet_fit(_sklearn_model, X[:20_000], y[:20_000])()
     systems: dict[str, Runner | str] = {
         "barenet NeuralNetClassifier": lambda: ours.predict_proba(X),
         "scikit-learn MLPClassifier": lambda: theirs.predict_proba(X),
@@ -257,26 +244,3 @@ def gemm_peak() -> float:
     np.dot(A, B, out=C)  # untimed: the first product warms the BLAS threads up
     best = min(timed(lambda: np.dot(A, B, out=C)) for _ in range(5))
     return 2 * 1024**3 / best
-
-
-def traced_peak(X: np.ndarray, y: np.ndarray) -> int:
-    """Peak memory that Python and NumPy allocate during one W3 fit.
-
-    Parameters
-    ----------
-    X : ndarray, shape (n_samples, 2)
-        The W3 points, float32.
-    y : ndarray, shape (n_samples,)
-        Their labels.
-
-    Returns
-    -------
-    int
-        Bytes, the peak :mod:`tracemalloc` traced during the fit.
-    """
-    tracemalloc.start()
-    try:
-        _barenet_model().fit(X, y)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()

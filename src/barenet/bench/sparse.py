@@ -11,13 +11,11 @@ sparse.
 
 from __future__ import annotations
 
-import tracemalloc
-import warnings
 from typing import Any
 
 import numpy as np
 
-from .runner import Case, Runner
+from .runner import Case, Runner, quiet_fit, traced_peak
 
 N_FEATURES = 50_000
 """Columns of W5's matrix (the vocabulary)."""
@@ -59,17 +57,6 @@ def sparse_data(n_samples: int, seed: int = 0) -> tuple[Any, np.ndarray]:
     return X, y
 
 
-def _fit(make: Any, X: Any, y: np.ndarray) -> Runner:
-    from sklearn.exceptions import ConvergenceWarning
-
-    def run():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch, on purpose
-            return make().fit(X, y)
-
-    return run
-
-
 def w5(quick: bool) -> Case:
     """W5: one epoch of Adam on sparse bag-of-words features.
 
@@ -93,20 +80,15 @@ def w5(quick: bool) -> Case:
     X, y = sparse_data(4_000 if quick else 20_000)
     params = {"hidden_layer_sizes": (100,), "max_iter": 1, "random_state": 0}
     ours, theirs = "barenet NeuralNetClassifier", "scikit-learn MLPClassifier"
-    fit_ours = _fit(lambda: NeuralNetClassifier(**params), X, y)
+    fit_ours = quiet_fit(lambda: NeuralNetClassifier(**params), X, y)
     systems: dict[str, Runner | str] = {
         ours: fit_ours,
-        theirs: _fit(lambda: MLPClassifier(**params), X, y),
+        theirs: quiet_fit(lambda: MLPClassifier(**params), X, y),
     }
 
     def check(outputs: dict[str, Any], medians: dict[str, float]) -> dict:
         accuracy = {name: float(model.score(X, y)) for name, model in outputs.items()}
-        tracemalloc.start()
-        try:
-            fit_ours()
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        peak = traced_peak(fit_ours)
         dense = X.shape[0] * X.shape[1] * 8
         stored = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
         weights = (X.shape[1] + 1) * 100 * 8
