@@ -176,17 +176,15 @@ def w4(quick: bool) -> Case:
     except ImportError:
         systems["PyTorch (CPU, same threads)"] = NOT_INSTALLED
     else:
-        model = _torch_modules(X.shape[1])
-        with torch.no_grad():
-            for i, (W, b) in enumerate(zip(ours.coefs_, ours.intercepts_, strict=True)):
-                model[2 * i].weight.copy_(torch.from_numpy(W.T.copy()))
-                model[2 * i].bias.copy_(torch.from_numpy(b))
+        from ..export import to_torch
+
+        model = to_torch(ours)  # the same weights, ending in the sigmoid
         Xt = torch.from_numpy(X)
 
         def torch_predict():
             torch.set_num_threads(blas_threads())
             with torch.no_grad():
-                return torch.sigmoid(model(Xt)).numpy()
+                return model(Xt).numpy()
 
         systems["PyTorch (CPU, same threads)"] = torch_predict
 

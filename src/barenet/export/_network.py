@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._course_checks import NAMES, check_parameters
 from ..engine.activations import ACTIVATIONS
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -87,12 +88,9 @@ def _dtype(dtype: Any, default: Any) -> np.dtype:
 
 def _shallow(parameters: dict, dtype: Any) -> Network:
     """The article's ``W1, b1, W2, b2`` (features x samples) as rows = samples weights."""
-    missing = [k for k in ("W1", "b1", "W2", "b2") if k not in parameters]
-    if missing:
-        raise ValueError(f"the parameter dictionary lacks {', '.join(missing)}; export "
-                         "what barenet.shallow.nn_model returns")
+    check_parameters(parameters)
     dt = _dtype(dtype, np.float64)
-    W1, b1, W2, b2 = (np.asarray(parameters[k], dtype=dt) for k in ("W1", "b1", "W2", "b2"))
+    W1, b1, W2, b2 = (np.asarray(parameters[k], dtype=dt) for k in NAMES)
     return Network([W1.T, W2.T], [b1.ravel(), b2.ravel()], ["tanh"], "binary",
                    np.array([0, 1]), dt, "shallow")
 
