@@ -200,19 +200,14 @@ def _torch_runner(X: np.ndarray, y: np.ndarray, n_h: int, iterations: int,
         import torch
     except ImportError:
         return NOT_INSTALLED
+    from ..export import to_torch
+
     p = shallow.initialize_parameters(X.shape[1], n_h, 1, seed)
     Xt = torch.tensor(X, dtype=torch.float64)
     yt = torch.tensor(y, dtype=torch.float64).reshape(-1, 1)
 
     def train(iterations):
-        model = torch.nn.Sequential(
-            torch.nn.Linear(X.shape[1], n_h), torch.nn.Tanh(), torch.nn.Linear(n_h, 1)
-        ).double()
-        with torch.no_grad():
-            model[0].weight.copy_(torch.from_numpy(p["W1"]))
-            model[0].bias.zero_()
-            model[2].weight.copy_(torch.from_numpy(p["W2"]))
-            model[2].bias.zero_()
+        model = to_torch(p, logits=True)  # Linear, Tanh, Linear in float64, barenet's weights
         optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
         loss_fn = torch.nn.BCEWithLogitsLoss()
         for _ in range(iterations):
