@@ -78,7 +78,8 @@ def w5(quick: bool) -> Case:
     from ..estimators import NeuralNetClassifier
 
     X, y = sparse_data(4_000 if quick else 20_000)
-    params = {"hidden_layer_sizes": (100,), "max_iter": 1, "random_state": 0}
+    hidden = 100
+    params = {"hidden_layer_sizes": (hidden,), "max_iter": 1, "random_state": 0}
     ours, theirs = "barenet NeuralNetClassifier", "scikit-learn MLPClassifier"
     fit_ours = quiet_fit(lambda: NeuralNetClassifier(**params), X, y)
     systems: dict[str, Runner | str] = {
@@ -91,7 +92,7 @@ def w5(quick: bool) -> Case:
         peak = traced_peak(fit_ours)
         dense = X.shape[0] * X.shape[1] * 8
         stored = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
-        weights = (X.shape[1] + 1) * 100 * 8
+        weights = (X.shape[1] + 1) * hidden * 8
         return {"ok": accuracy[ours] >= accuracy[theirs] - 0.05 and peak < dense / 4,
                 "message": (f"training accuracy after the epoch: barenet {accuracy[ours]:.3f}, "
                             f"scikit-learn {accuracy[theirs]:.3f}; barenet's peak traced "
@@ -102,5 +103,5 @@ def w5(quick: bool) -> Case:
                 "dense_bytes": dense}
 
     return Case(f"{X.shape[0]:,} x {X.shape[1]:,} sparse CSR ({PER_ROW} non-zeros a row), "
-                "100 relu units, Adam batch 200, one epoch, float64", 1, systems, ours,
+                f"{hidden} relu units, Adam batch 200, one epoch, float64", 1, systems, ours,
                 check=check, repeats=2 if quick else 3)
