@@ -12,7 +12,6 @@ from numbers import Integral, Real
 from typing import Any, TypeVar
 
 import numpy as np
-from scipy.sparse import issparse
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
@@ -22,6 +21,7 @@ from ..engine.initializers import INITIALIZERS, initialize, mlp_uniform
 from ..engine.losses import OUTPUTS
 from ..engine.network import Network
 from ..training import Settings
+from ..training.batches import sparse_chunks
 from .fitting import fit, validate
 
 Array = np.ndarray
@@ -223,7 +223,7 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _logits(self, X: Any) -> Array:
         check_is_fitted(self)
-        if hasattr(X, "compute") and issparse(getattr(X, "_meta", None)):
+        if sparse_chunks(X):
             X = X.compute()  # (a Dask array of sparse chunks: one sparse matrix)
         X = validate(self, X, reset=False, dtype=self._dtype(), accept_sparse="csr")
         return self._network().logits(X)

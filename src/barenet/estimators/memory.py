@@ -60,9 +60,10 @@ def _row_numbers(X: Any, rows: int) -> float:
     A Dask array of sparse chunks: the non-zeros of its first block, with
     their indices (the one block read ahead of training).
     """
-    if not issparse(getattr(X, "_meta", None)):
+    from ..training.batches import _read, sparse_chunks
+
+    if not sparse_chunks(X):
         return X.shape[1]
-    from ..training.batches import _read
 
     first = _read(X, 0, min(rows, X.shape[0]))
     return 2 * first.nnz / max(first.shape[0], 1)

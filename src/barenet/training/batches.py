@@ -100,6 +100,11 @@ class Batches:
                 yield Xs[idx], Yb, None if sw is None else sw[idx]
 
 
+def sparse_chunks(X: Any) -> bool:
+    """Whether ``X`` is a Dask array whose chunks are ``scipy.sparse`` matrices."""
+    return hasattr(X, "compute") and issparse(getattr(X, "_meta", None))
+
+
 def _read(a: Any, start: int, stop: int) -> Any:
     """Rows ``start:stop`` of a NumPy, memory-mapped or Dask array, in memory.
 
